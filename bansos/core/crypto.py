@@ -1,0 +1,95 @@
+"""Encryption at rest and blind indexes for protected identifiers (NIK, KK).
+
+* ``encrypt``/``decrypt``: AES-256-GCM with a random 96-bit nonce; the stored value is
+  ``key-id length (1 byte) | key id | nonce | ciphertext+tag``, so keys can be rotated: the first key in
+  BANSOS_FIELD_KEYS encrypts, every listed key decrypts.
+* ``blind_index``: HMAC-SHA256 under a separate key, truncated to 128 bits, hex. Equal identifiers give
+  equal indexes, so the column carries the unique constraint and equality look-ups, while a database dump
+  without the key reveals nothing (a 16-digit NIK has too much structure to be safe with a plain hash).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+NONCE_BYTES = 12
+BLIND_INDEX_HEX_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_id: bytes
+    ciphers: dict[bytes, AESGCM]
+    blind_key: bytes
+
+
+def _decode_key(text: str, what: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{what} is not valid base64") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{what} must be 32 bytes (base64-encoded)")
+    return key
+
+
+def parse_keyring(field_keys: str, blind_key: str) -> Keyring:
+    ciphers: dict[bytes, AESGCM] = {}
+    current: bytes | None = None
+    for item in (part.strip() for part in field_keys.split(",")):
+        if not item:
+            continue
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id or len(key_id) > 16:
+            raise ImproperlyConfigured("BANSOS_FIELD_KEYS entries look like 'id:base64key'")
+        ident = key_id.encode()
+        ciphers[ident] = AESGCM(_decode_key(encoded, f"BANSOS_FIELD_KEYS[{key_id}]"))
+        current = current or ident
+    if current is None:
+        raise ImproperlyConfigured("BANSOS_FIELD_KEYS is not set")
+    if not blind_key:
+        raise ImproperlyConfigured("BANSOS_BLIND_INDEX_KEY is not set")
+    return Keyring(current, ciphers, _decode_key(blind_key, "BANSOS_BLIND_INDEX_KEY"))
+
+
+@lru_cache(maxsize=4)
+def _keyring_for(field_keys: str, blind_key: str) -> Keyring:
+    return parse_keyring(field_keys, blind_key)
+
+
+def keyring() -> Keyring:
+    return _keyring_for(settings.BANSOS_FIELD_KEYS, settings.BANSOS_BLIND_INDEX_KEY)
+
+
+def encrypt(plaintext: str, ring: Keyring | None = None) -> bytes:
+    ring = ring or keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = ring.ciphers[ring.current_id].encrypt(nonce, plaintext.encode(), None)
+    return bytes([len(ring.current_id)]) + ring.current_id + nonce + sealed
+
+
+def decrypt(token: bytes | memoryview, ring: Keyring | None = None) -> str:
+    ring = ring or keyring()
+    data = bytes(token)
+    id_length = data[0]
+    key_id = data[1 : 1 + id_length]
+    nonce = data[1 + id_length : 1 + id_length + NONCE_BYTES]
+    cipher = ring.ciphers.get(key_id)
+    if cipher is None:
+        raise ImproperlyConfigured(f"no key with id {key_id.decode(errors='replace')!r} to decrypt")
+    return cipher.decrypt(nonce, data[1 + id_length + NONCE_BYTES :], None).decode()
+
+
+def blind_index(value: str, ring: Keyring | None = None) -> str:
+    ring = ring or keyring()
+    digest = hmac.new(ring.blind_key, value.encode(), hashlib.sha256).hexdigest()
+    return digest[:BLIND_INDEX_HEX_LENGTH]

@@ -1,0 +1,12 @@
+"""Local demo: embedded SQLite, debug on, keys generated once into var/keys.env."""
+
+from bansos.core.keys import ensure_local_keys
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, os
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() in {"1", "true", "yes", "on"}
+_local = ensure_local_keys(VAR_DIR / "keys.env")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local["DJANGO_SECRET_KEY"]
+BANSOS_FIELD_KEYS = os.environ.get("BANSOS_FIELD_KEYS") or _local["BANSOS_FIELD_KEYS"]
+BANSOS_BLIND_INDEX_KEY = os.environ.get("BANSOS_BLIND_INDEX_KEY") or _local["BANSOS_BLIND_INDEX_KEY"]

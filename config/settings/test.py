@@ -1,0 +1,16 @@
+"""Tests: fixed throw-away keys, fast hashing, local-memory cache. DATABASE_URL picks PostgreSQL."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Test-only keys (32 random bytes each, base64); never used outside the test suite.
+BANSOS_FIELD_KEYS = "t1:dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE="
+BANSOS_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMhISE="
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
