@@ -35,7 +35,7 @@ def record(
     else:
         subject_type, subject_id = subject[0], str(subject[1])
     return AuditEvent.objects.create(
-        actor=None if isinstance(actor, SystemActor) else actor,
+        actor=None if isinstance(actor, SystemActor) else actor,  # type: ignore[misc]
         actor_label=actor_label(actor),
         event_type=event_type,
         subject_type=subject_type,

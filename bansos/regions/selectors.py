@@ -37,9 +37,7 @@ def village_path(code: str) -> dict[str, str] | None:
     """Names of a village and its ancestors, in one query."""
     row = (
         Village.objects.filter(code=code)
-        .values_list(
-            "name", "district__name", "district__regency__name", "district__regency__province__name"
-        )
+        .values_list("name", "district__name", "district__regency__name", "district__regency__province__name")
         .first()
     )
     if row is None:

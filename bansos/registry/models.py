@@ -118,7 +118,9 @@ class Household(models.Model):
     floor_type = models.CharField(_("floor"), max_length=12, choices=FloorType.choices, blank=True)
     wall_type = models.CharField(_("walls"), max_length=12, choices=WallType.choices, blank=True)
     roof_type = models.CharField(_("roof"), max_length=12, choices=RoofType.choices, blank=True)
-    water_source = models.CharField(_("drinking water"), max_length=12, choices=WaterSource.choices, blank=True)
+    water_source = models.CharField(
+        _("drinking water"), max_length=12, choices=WaterSource.choices, blank=True
+    )
     sanitation = models.CharField(_("toilet"), max_length=12, choices=Sanitation.choices, blank=True)
     lighting = models.CharField(_("lighting"), max_length=12, choices=Lighting.choices, blank=True)
     cooking_fuel = models.CharField(_("cooking fuel"), max_length=12, choices=CookingFuel.choices, blank=True)

@@ -18,9 +18,26 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 _WORD_VARIANTS: dict[str, str] = {
     **dict.fromkeys(
         [
-            "muhammad", "muhamad", "muhammed", "muhamed", "mohammad", "mohamad", "mohammed", "mohamed",
-            "mochammad", "mochamad", "mokhammad", "mukhammad", "muchammad", "muchamad", "mohd", "moh",
-            "muh", "mhd", "md", "m",
+            "muhammad",
+            "muhamad",
+            "muhammed",
+            "muhamed",
+            "mohammad",
+            "mohamad",
+            "mohammed",
+            "mohamed",
+            "mochammad",
+            "mochamad",
+            "mokhammad",
+            "mukhammad",
+            "muchammad",
+            "muchamad",
+            "mohd",
+            "moh",
+            "muh",
+            "mhd",
+            "md",
+            "m",
         ],
         "muhamad",
     ),
@@ -49,3 +66,8 @@ def name_key(name: str) -> str:
     text = _NON_LETTERS.sub(" ", text.replace("'", "").replace("`", ""))
     words = [_fold_word(word) for word in _SPACES.split(text.strip()) if word]
     return " ".join(words)
+
+
+def clean_full_name(name: str) -> str:
+    """A name as stored: upper case as on the KTP, single spaces, no surrounding blanks."""
+    return " ".join(name.split()).upper()

@@ -17,7 +17,11 @@ class RegistrySummary(TypedDict):
 
 
 def person_by_nik(nik: str) -> Person | None:
-    return Person.objects.select_related("household", "village").filter(nik_index=crypto.blind_index(nik)).first()
+    return (
+        Person.objects.select_related("household", "village")
+        .filter(nik_index=crypto.blind_index(nik))
+        .first()
+    )
 
 
 def household_by_kk(kk: str) -> Household | None:

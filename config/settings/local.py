@@ -10,3 +10,5 @@ _local = ensure_local_keys(VAR_DIR / "keys.env")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local["DJANGO_SECRET_KEY"]
 BANSOS_FIELD_KEYS = os.environ.get("BANSOS_FIELD_KEYS") or _local["BANSOS_FIELD_KEYS"]
 BANSOS_BLIND_INDEX_KEY = os.environ.get("BANSOS_BLIND_INDEX_KEY") or _local["BANSOS_BLIND_INDEX_KEY"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,44 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='occurred at')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='actor')),
-                ('event_type', models.CharField(db_index=True, max_length=80, verbose_name='event type')),
-                ('subject_type', models.CharField(max_length=80, verbose_name='subject type')),
-                ('subject_id', models.CharField(max_length=64, verbose_name='subject id')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="occurred at"),
+                ),
+                ("actor_label", models.CharField(max_length=150, verbose_name="actor")),
+                ("event_type", models.CharField(db_index=True, max_length=80, verbose_name="event type")),
+                ("subject_type", models.CharField(max_length=80, verbose_name="subject type")),
+                ("subject_id", models.CharField(max_length=64, verbose_name="subject id")),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id', 'occurred_at'], name='core_audite_subject_25aed3_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id", "occurred_at"],
+                        name="core_audite_subject_25aed3_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from bansos.core.audit import SystemActor
@@ -27,7 +29,7 @@ def test_loading_again_changes_nothing_and_is_audited() -> None:
     assert event.actor_label == "test"
 
 
-def test_children_of_each_level_in_one_query(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_children_of_each_level_in_one_query(django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(1):
         provinces = children("")
     assert len(provinces) == 38

@@ -1,0 +1,60 @@
+"""Prepare the local demo: database schema, real regions, a synthetic population and demo accounts.
+Safe to run again: every step is idempotent and skips what is already there."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from bansos.accounts.models import User
+from bansos.core.audit import SystemActor
+from bansos.regions.loader import regions_load
+from bansos.regions.models import Village
+from bansos.registry.models import Person, Provenance
+from bansos.registry.synth import population_synthesize
+
+DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
+
+
+class Command(BaseCommand):
+    help = "Migrate, load regions, synthesise a population and create demo accounts (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=50_000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = SystemActor("command:demo")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database schema up to date")
+        if Village.objects.count() != 83_762:
+            result = regions_load(actor=actor)
+            self.stdout.write(f"regions loaded: {result.villages} villages")
+        existing = Person.objects.filter(provenance=Provenance.SYNTHETIC).count()
+        if existing >= options["people"]:
+            self.stdout.write(f"synthetic population present: {existing} people")
+        else:
+            counts = population_synthesize(
+                people=options["people"], seed=options["seed"], actor=actor, progress=True
+            )
+            self.stdout.write(f"synthetic population written: {counts}")
+        self._demo_accounts()
+
+    def _demo_accounts(self) -> None:
+        path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
+        if User.objects.filter(username="admin").exists() and path.exists():
+            self.stdout.write(f"demo accounts: see {path}")
+            return
+        password = secrets.token_urlsafe(12)
+        user, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@bansos.invalid"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"national administrator: username admin, password {password}\n")
+        path.chmod(0o600)
+        self.stdout.write(f"demo accounts written to {path}: admin / {password}")
