@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bansos.regions",
     "bansos.accounts",
     "bansos.registry",
+    "bansos.programs",
 ]
 
 MIDDLEWARE = [
