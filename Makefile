@@ -34,7 +34,8 @@ pytest: install
 test: lint typecheck pytest
 
 messages: install
-	cd bansos && ../$(BIN)/bansos makemessages -l id -l en --ignore 'tests/*' && ../$(BIN)/bansos compilemessages
+	$(BIN)/bansos makemessages -l id --ignore='.venv/*' --ignore='var/*' --ignore='*/tests/*' --ignore='bench/*'
+	$(BIN)/bansos compilemessages --ignore='.venv/*'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
