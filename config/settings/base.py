@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bansos.accounts",
     "bansos.registry",
     "bansos.programs",
+    "bansos.lookup",
 ]
 
 MIDDLEWARE = [
