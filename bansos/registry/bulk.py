@@ -1,0 +1,408 @@
+"""The set-based registry writer: idempotent upserts of many households or people at once.
+
+Used by the file import (:mod:`bansos.registry.importer`) and the synthetic generator
+(:mod:`bansos.registry.synth`). Rows arrive validated and typed, in ``formats.HOUSEHOLD_COLUMNS`` /
+``formats.PERSON_COLUMNS`` order, with the KK/NIK in clear. Here they get their blind index and
+ciphertext (one keyring per call), the normalised name key, the village (a person's comes from the
+household), timestamps, provenance and the import run.
+
+* PostgreSQL: ``COPY`` (binary) into a session-local TEMP staging table, then one
+  ``INSERT ... SELECT ... ON CONFLICT (blind index) DO UPDATE ... WHERE (...) IS DISTINCT FROM (...)``.
+* SQLite: batched ``executemany`` of ``INSERT ... ON CONFLICT DO UPDATE ... WHERE (...) IS NOT (...)``.
+
+Either way an identical row updates nothing (``updated_at`` included), so importing the same data twice
+changes nothing. The ciphertext is never compared nor rewritten (every encryption uses a fresh nonce): a
+row keeps the ciphertext it was created with. Each call is atomic (a savepoint inside a caller's
+transaction); the caller decides how many rows make a transaction.
+
+A person whose KK has no household is not written; their 0-based position in ``rows`` is reported in
+``BulkResult.missing_household``. When a key occurs more than once in one call the last row wins and the
+earlier ones are counted in ``duplicates``.
+"""
+
+# ruff: noqa: S608  -- SQL is assembled only from the constant table/column names below; values are bound.
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bansos.core import crypto
+from bansos.registry import formats, names
+from bansos.registry.models import Household, Person
+
+BATCH_SIZE = 50_000
+"""Rows staged per statement; a call with more rows runs several batches in its one transaction."""
+
+HOUSEHOLD_TABLE = Household._meta.db_table
+PERSON_TABLE = Person._meta.db_table
+
+# Target columns in the order the writer prepares them. The key (blind index) and ciphertext come first;
+# the "compared" columns are the ones whose change makes an update.
+HOUSEHOLD_VALUE_COLUMNS: tuple[str, ...] = ("village_id", *formats.HOUSEHOLD_COLUMNS[2:])
+HOUSEHOLD_PREPARED: tuple[str, ...] = ("kk_index", "kk_encrypted", *HOUSEHOLD_VALUE_COLUMNS)
+PERSON_VALUE_COLUMNS: tuple[str, ...] = (
+    "household_id",
+    "village_id",
+    "full_name",
+    "name_key",
+    *formats.PERSON_COLUMNS[3:],
+)
+PERSON_PREPARED: tuple[str, ...] = ("nik_index", "nik_encrypted", *PERSON_VALUE_COLUMNS)
+META_COLUMNS: tuple[str, ...] = ("provenance", "import_run_id", "created_at", "updated_at")
+
+# PostgreSQL types of the staging columns (binary COPY needs them).
+_PG_TYPES: dict[str, str] = {
+    "kk_index": "text",
+    "nik_index": "text",
+    "kk_encrypted": "bytea",
+    "nik_encrypted": "bytea",
+    "household_id": "int8",
+    "floor_area_m2": "int4",
+    "welfare_score": "float8",
+    "decile": "int2",
+    "birth_date": "date",
+    "deceased_date": "date",
+    **dict.fromkeys(formats.HOUSEHOLD_BOOL_COLUMNS | formats.PERSON_BOOL_COLUMNS, "bool"),
+}
+
+_name_key = functools.lru_cache(maxsize=200_000)(names.name_key)
+
+
+@dataclass
+class BulkResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing_household: list[int] = field(default_factory=list)
+    duplicates: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated
+
+
+@dataclass(frozen=True)
+class _Spec:
+    table: str
+    key: str
+    prepared: tuple[str, ...]
+    values: tuple[str, ...]
+
+    @property
+    def insert_columns(self) -> tuple[str, ...]:
+        return (*self.prepared, *META_COLUMNS)
+
+
+HOUSEHOLDS = _Spec(HOUSEHOLD_TABLE, "kk_index", HOUSEHOLD_PREPARED, HOUSEHOLD_VALUE_COLUMNS)
+PEOPLE = _Spec(PERSON_TABLE, "nik_index", PERSON_PREPARED, PERSON_VALUE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------------------
+
+
+def upsert_households(
+    rows: Iterable[Sequence[Any]], *, provenance: str, import_run_id: int | None = None
+) -> BulkResult:
+    """Insert or update households by KK (rows in ``formats.HOUSEHOLD_COLUMNS`` order).
+
+    When a household moves to another village, its members' denormalised village follows."""
+    ring = crypto.keyring()
+    result = BulkResult()
+    now = timezone.now()
+    with transaction.atomic():
+        for batch in _batches(rows):
+            prepared, duplicates = _prepare_households(batch, ring)
+            result.duplicates += duplicates
+            inserted, updated = _write(HOUSEHOLDS, prepared, provenance, import_run_id, now)
+            result.inserted += inserted
+            result.updated += updated
+            result.unchanged += len(prepared) - inserted - updated
+    return result
+
+
+def upsert_people(
+    rows: Iterable[Sequence[Any]], *, provenance: str, import_run_id: int | None = None
+) -> BulkResult:
+    """Insert or update people by NIK (rows in ``formats.PERSON_COLUMNS`` order); their household is
+    found by KK. People whose KK has no household are skipped and reported by position."""
+    ring = crypto.keyring()
+    result = BulkResult()
+    now = timezone.now()
+    with transaction.atomic():
+        offset = 0
+        for batch in _batches(rows):
+            households = _households_by_kk_index(
+                {crypto.blind_index(kk, ring) for kk in {row[1] for row in batch}}
+            )
+            prepared, missing, duplicates = _prepare_people(batch, ring, households)
+            result.missing_household.extend(offset + position for position in missing)
+            result.duplicates += duplicates
+            inserted, updated = _write(PEOPLE, prepared, provenance, import_run_id, now)
+            result.inserted += inserted
+            result.updated += updated
+            result.unchanged += len(prepared) - inserted - updated
+            offset += len(batch)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Preparing rows (pure Python, the same for both databases)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        yield batch
+
+
+def _prepare_households(
+    batch: list[Sequence[Any]], ring: crypto.Keyring
+) -> tuple[list[tuple[Any, ...]], int]:
+    """Rows keyed by blind index (the last of equal keys wins) in target-column order."""
+    blind_index, encrypt = crypto.blind_index, crypto.encrypt
+    by_key: dict[str, tuple[Any, ...]] = {}
+    for r in batch:
+        kk = r[0]
+        index = blind_index(kk, ring)
+        by_key[index] = (
+            index, encrypt(kk, ring), r[1],
+            r[2] or "", r[3] or "", r[4] or "", r[5],
+            r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
+            r[13] or "",
+            bool(r[14]), bool(r[15]), bool(r[16]), bool(r[17]), bool(r[18]),
+            r[19], r[20], r[21] or "active",
+        )  # fmt: skip
+    return list(by_key.values()), len(batch) - len(by_key)
+
+
+def _prepare_people(
+    batch: list[Sequence[Any]], ring: crypto.Keyring, households: dict[str, tuple[int, str]]
+) -> tuple[list[tuple[Any, ...]], list[int], int]:
+    """Rows keyed by blind index in target-column order, the positions whose household is missing, and
+    the number of rows replaced by a later row with the same NIK."""
+    blind_index, encrypt, name_key = crypto.blind_index, crypto.encrypt, _name_key
+    kk_indexes: dict[str, str] = {}
+    by_key: dict[str, tuple[Any, ...]] = {}
+    missing: list[int] = []
+    for position, r in enumerate(batch):
+        kk = r[1]
+        kk_index = kk_indexes.get(kk)
+        if kk_index is None:
+            kk_index = kk_indexes[kk] = blind_index(kk, ring)
+        household = households.get(kk_index)
+        if household is None:
+            missing.append(position)
+            continue
+        nik = r[0]
+        index = blind_index(nik, ring)
+        full_name = r[2]
+        by_key[index] = (
+            index, encrypt(nik, ring), household[0], household[1], full_name, name_key(full_name),
+            r[3], r[4], r[5] or "", r[6], r[7], r[8] or "", r[9] or "", r[10] or "",
+            bool(r[11]), bool(r[12]), bool(r[13]), r[14] or "none", bool(r[15]), bool(r[16]), r[17],
+        )  # fmt: skip
+    return list(by_key.values()), missing, len(batch) - len(missing) - len(by_key)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing: dispatch on the database
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _write(
+    spec: _Spec,
+    prepared: list[tuple[Any, ...]],
+    provenance: str,
+    import_run_id: int | None,
+    now: datetime.datetime,
+) -> tuple[int, int]:
+    """Upsert prepared rows; return (inserted, updated)."""
+    if not prepared:
+        return 0, 0
+    if connection.vendor == "postgresql":
+        return _pg_write(spec, prepared, provenance, import_run_id, now)
+    if connection.vendor == "sqlite":
+        return _sqlite_write(spec, prepared, provenance, import_run_id, now)
+    raise NotImplementedError(f"bulk writes are not implemented for {connection.vendor}")
+
+
+def _households_by_kk_index(kk_indexes: set[str]) -> dict[str, tuple[int, str]]:
+    """kk_index -> (household id, village code) for the households that exist."""
+    if not kk_indexes:
+        return {}
+    keys = list(kk_indexes)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT kk_index, id, village_id FROM {HOUSEHOLD_TABLE} WHERE kk_index = ANY(%s)", [keys]
+            )
+        else:
+            cursor.execute(
+                f"SELECT kk_index, id, village_id FROM {HOUSEHOLD_TABLE} "
+                "WHERE kk_index IN (SELECT value FROM json_each(%s))",
+                [json.dumps(keys)],
+            )
+        return {index: (pk, village) for index, pk, village in cursor.fetchall()}
+
+
+def _update_assignments(spec: _Spec) -> str:
+    return ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in (*spec.values, *META_COLUMNS[:2], "updated_at")
+    )
+
+
+def _changed(spec: _Spec, *, target: str, distinct: str) -> str:
+    """The condition under which an existing row is rewritten: any compared column differs."""
+    current = ", ".join(f"{target}.{column}" for column in spec.values)
+    excluded = ", ".join(f"EXCLUDED.{column}" for column in spec.values)
+    return f"({current}) {distinct} ({excluded})"
+
+
+def _follow_moved_households(household_ids: list[int], now: datetime.datetime) -> None:
+    """Give the members of these households their household's village (the denormalised copy)."""
+    if not household_ids:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {PERSON_TABLE} AS p SET village_id = h.village_id, updated_at = %s "
+                f"FROM {HOUSEHOLD_TABLE} AS h WHERE h.id = ANY(%s) AND p.household_id = h.id "
+                "AND p.village_id <> h.village_id",
+                [now, household_ids],
+            )
+        else:
+            cursor.execute(
+                f"UPDATE {PERSON_TABLE} SET updated_at = %s, village_id = (SELECT h.village_id FROM "
+                f"{HOUSEHOLD_TABLE} h WHERE h.id = {PERSON_TABLE}.household_id) "
+                "WHERE household_id IN (SELECT value FROM json_each(%s)) AND village_id <> (SELECT "
+                f"h.village_id FROM {HOUSEHOLD_TABLE} h WHERE h.id = {PERSON_TABLE}.household_id)",
+                [connection.ops.adapt_datetimefield_value(now), json.dumps(household_ids)],
+            )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# PostgreSQL: COPY into a staging table, one INSERT ... ON CONFLICT
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _pg_stage_table(spec: _Spec) -> str:
+    return f"bansos_stage_{spec.table}"
+
+
+def _pg_write(
+    spec: _Spec,
+    prepared: list[tuple[Any, ...]],
+    provenance: str,
+    import_run_id: int | None,
+    now: datetime.datetime,
+) -> tuple[int, int]:
+    stage = _pg_stage_table(spec)
+    types = [_PG_TYPES.get(column, "text") for column in spec.prepared]
+    columns = ", ".join(spec.prepared)
+    definition = ", ".join(f"{column} {kind}" for column, kind in zip(spec.prepared, types, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({definition})")
+        cursor.execute(f"TRUNCATE {stage}")
+        with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            write_row = copy.write_row
+            for row in prepared:
+                write_row(row)
+        moved = spec is HOUSEHOLDS
+        cursor.execute(
+            f"""
+            WITH written AS (
+                INSERT INTO {spec.table} AS t ({", ".join(spec.insert_columns)})
+                SELECT {columns}, %s, %s, %s, %s FROM {stage}
+                ON CONFLICT ({spec.key}) DO UPDATE SET {_update_assignments(spec)}
+                WHERE {_changed(spec, target="t", distinct="IS DISTINCT FROM")}
+                RETURNING t.id, t.xmax = 0 AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted),
+                   {"array_agg(id) FILTER (WHERE NOT inserted)" if moved else "NULL"},
+                   count(*) FILTER (WHERE NOT inserted)
+            FROM written
+            """,
+            [provenance, import_run_id, now, now],
+        )
+        inserted, updated_ids, updated = cursor.fetchone()
+        cursor.execute(f"TRUNCATE {stage}")
+    if updated_ids:
+        _follow_moved_households(updated_ids, now)
+    return inserted, updated
+
+
+# ---------------------------------------------------------------------------------------------------------
+# SQLite: batched executemany of INSERT ... ON CONFLICT DO UPDATE
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _sqlite_existing(spec: _Spec, keys: list[str]) -> dict[str, tuple[int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {spec.key}, id, village_id FROM {spec.table} "
+            f"WHERE {spec.key} IN (SELECT value FROM json_each(%s))",
+            [json.dumps(keys)],
+        )
+        return {key: (pk, village) for key, pk, village in cursor.fetchall()}
+
+
+def _sqlite_adapt(spec: _Spec, prepared: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Dates as Django stores them on SQLite (ISO text); everything else is stored as given."""
+    if spec is not PEOPLE:
+        return prepared
+    birth, death = spec.prepared.index("birth_date"), spec.prepared.index("deceased_date")
+    adapted = []
+    for row in prepared:
+        values = list(row)
+        values[birth] = values[birth].isoformat()
+        if values[death] is not None:
+            values[death] = values[death].isoformat()
+        adapted.append(tuple(values))
+    return adapted
+
+
+def _sqlite_write(
+    spec: _Spec,
+    prepared: list[tuple[Any, ...]],
+    provenance: str,
+    import_run_id: int | None,
+    now: datetime.datetime,
+) -> tuple[int, int]:
+    existing = _sqlite_existing(spec, [row[0] for row in prepared])
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    meta = (provenance, import_run_id, stamp, stamp)
+    placeholders = ", ".join("?" * len(spec.insert_columns))
+    sql = (
+        f"INSERT INTO {spec.table} ({', '.join(spec.insert_columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({spec.key}) DO UPDATE SET {_update_assignments(spec)} "
+        f"WHERE {_changed(spec, target=spec.table, distinct='IS NOT')}"
+    )
+    connection.ensure_connection()
+    raw = connection.connection.cursor()  # the sqlite3 cursor: qmark parameters, no per-row wrapping
+    try:
+        raw.executemany(sql, (row + meta for row in _sqlite_adapt(spec, prepared)))
+        changed = raw.rowcount
+    finally:
+        raw.close()
+    inserted = len(prepared) - len(existing)
+    if spec is HOUSEHOLDS:
+        village = spec.prepared.index("village_id")
+        moved = [
+            existing[row[0]][0]
+            for row in prepared
+            if row[0] in existing and existing[row[0]][1] != row[village]
+        ]
+        _follow_moved_households(moved, now)
+    return inserted, changed - inserted
