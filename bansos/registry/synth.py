@@ -52,6 +52,7 @@ from faker.providers.person.id_ID import Provider as _FakerIdProvider
 from bansos.core.audit import Actor, record
 from bansos.registry import formats
 from bansos.registry.identifiers import MAX_SERIAL, kk_for, nik_for
+from bansos.registry.models import Provenance
 
 T = TypeVar("T")
 
@@ -217,15 +218,22 @@ _ISLAMIC_FEMALE = _words(
     UMMU SALMA"""
 )
 _MODERN_MALE = _words(
-    """RIZKY DIMAS FAJAR ADITYA BAGUS RAFI FARHAN ALFIAN ANDIKA DAFFA ARYA BIMA REZA ILHAM YOGA GILANG
-    GALIH IQBAL AKBAR RAIHAN ZIDAN KEVIN ALDI RENDI FIKRI HAIKAL RAFA ARKAN ALVARO DENI DEDI ANDI BUDI
-    EKO HENDRA AGUS HERU ARIS JOKO DWI TRI ADI YUDI RUDI ANTON WAHYU DANANG BAYU ARI FERI DONI ROBI
+    """FAJAR ADITYA BAGUS ANDIKA BIMA REZA ILHAM YOGA GILANG GALIH IQBAL AKBAR RENDI FIKRI DENI DEDI ANDI
+    BUDI EKO HENDRA AGUS HERU ARIS JOKO DWI TRI ADI YUDI RUDI ANTON WAHYU DANANG BAYU ARI FERI DONI ROBI
     HARIS YANTO BAMBANG TEGUH IRFAN ANGGA RIDWAN SETIYO"""
 )
+_NEW_MALE = _words(  # given names that became common from the 1990s on
+    """RIZKY DIMAS RAFI FARHAN ALFIAN DAFFA ARYA RAIHAN ZIDAN KEVIN ALDI HAIKAL RAFA ARKAN ALVARO NAUFAL
+    AZKA ATHAR FATHAN GIBRAN KENZO DZAKY ABIDZAR AFKAR RAYYAN ADAM"""
+)
 _MODERN_FEMALE = _words(
-    """PUTRI AYU NABILA SALSABILA AULIA ANISA NAYLA ZAHRA KEISHA AISYAH DWI TIARA DEWI INDAH FITRI RAHMA
-    CITRA DINDA AMELIA ANGGUN WULAN INTAN SEKAR LARAS NAURA ALYA ADINDA RINI YULI ENDANG SRI ERNA DIAH
-    EKA LINA NOVI YANTI WATI SANTI TUTIK NANIK RATNA ANI LILIK WIWIK MEGA RESTI VIVI FEBRI SELVI"""
+    """PUTRI AYU ANISA AISYAH DWI DEWI INDAH FITRI RAHMA CITRA DINDA AMELIA ANGGUN WULAN INTAN SEKAR LARAS
+    RINI YULI ENDANG SRI ERNA DIAH EKA LINA NOVI YANTI WATI SANTI TUTIK NANIK RATNA ANI LILIK WIWIK MEGA
+    RESTI VIVI FEBRI SELVI"""
+)
+_NEW_FEMALE = _words(
+    """NABILA SALSABILA AULIA NAYLA ZAHRA KEISHA TIARA NAURA ALYA ADINDA AZZAHRA KHANZA NAJWA SYAKIRA
+    ALESHA QUEENSHA ARSYILA HUMAIRA KIRANA ANINDYA CALLISTA AQILA"""
 )
 _MODERN_LAST_MALE = _words(
     """PRATAMA SAPUTRA RAMADHAN NUGROHO PRASETYO HIDAYAT KURNIAWAN SETIAWAN WIBOWO SANTOSO FIRMANSYAH
@@ -331,6 +339,8 @@ _MALE_PREFIXES = _picker(
 )
 _FEMALE_PREFIXES = _picker([("SITI", 10), ("NUR", 5), ("NURUL", 2), ("SRI", 5)])
 _CHRISTIAN_BATAK_LAST = frozenset(_BATAK_MARGA_CHRISTIAN)
+_MUSLIM_YOUNG_MALE = _ISLAMIC_MALE + _MODERN_MALE + _NEW_MALE
+_MUSLIM_YOUNG_FEMALE = _ISLAMIC_FEMALE + _MODERN_FEMALE + _NEW_FEMALE
 
 
 def _generation(year: int) -> int:
@@ -351,6 +361,8 @@ class _Culture:
     old_female: tuple[str, ...] = ()
     first_male: tuple[str, ...] = ()
     first_female: tuple[str, ...] = ()
+    young_male: tuple[str, ...] = ()  # first names of people born from 1990 on (default: first_male)
+    young_female: tuple[str, ...] = ()
     last_male: tuple[str, ...] = ()
     last_female: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
@@ -374,8 +386,10 @@ def _cultures() -> dict[str, _Culture]:
         "java",
         old_male=_JAVA_OLD_MALE,
         old_female=_JAVA_OLD_FEMALE,
-        first_male=_FAKER_MALE + _MODERN_MALE + _ISLAMIC_MALE,
-        first_female=_FAKER_FEMALE + _MODERN_FEMALE + _ISLAMIC_FEMALE,
+        first_male=_FAKER_MALE + _MODERN_MALE * 10 + _ISLAMIC_MALE * 6,
+        first_female=_FAKER_FEMALE + _MODERN_FEMALE * 6 + _ISLAMIC_FEMALE * 4,
+        young_male=_FAKER_MALE + _MODERN_MALE * 6 + _NEW_MALE * 12 + _ISLAMIC_MALE * 6,
+        young_female=_FAKER_FEMALE + _MODERN_FEMALE * 4 + _NEW_FEMALE * 10 + _ISLAMIC_FEMALE * 4,
         last_male=_FAKER_LAST_MALE + _MODERN_LAST_MALE,
         last_female=_FAKER_LAST_FEMALE + _MODERN_LAST_FEMALE,
         male_patterns=java_m,
@@ -385,8 +399,10 @@ def _cultures() -> dict[str, _Culture]:
         "sunda",
         old_male=_SUNDA_OLD_MALE,
         old_female=_SUNDA_OLD_FEMALE,
-        first_male=_SUNDA_OLD_MALE + _MODERN_MALE + _ISLAMIC_MALE,
-        first_female=_SUNDA_OLD_FEMALE + _MODERN_FEMALE + _ISLAMIC_FEMALE,
+        first_male=_SUNDA_OLD_MALE * 3 + _MODERN_MALE * 2 + _ISLAMIC_MALE * 2,
+        first_female=_SUNDA_OLD_FEMALE * 3 + _MODERN_FEMALE * 2 + _ISLAMIC_FEMALE * 2,
+        young_male=_SUNDA_OLD_MALE + _MODERN_MALE + _NEW_MALE * 2 + _ISLAMIC_MALE * 2,
+        young_female=_SUNDA_OLD_FEMALE + _MODERN_FEMALE + _NEW_FEMALE * 2 + _ISLAMIC_FEMALE * 2,
         last_male=_SUNDA_LAST_MALE + _MODERN_LAST_MALE,
         last_female=_SUNDA_LAST_FEMALE + _MODERN_LAST_FEMALE,
         male_patterns=sunda_m,
@@ -396,8 +412,10 @@ def _cultures() -> dict[str, _Culture]:
         "malay",
         old_male=_MALAY_OLD_MALE,
         old_female=_MALAY_OLD_FEMALE,
-        first_male=_MALAY_OLD_MALE + _MODERN_MALE + _ISLAMIC_MALE + _FAKER_MALE[::3],
-        first_female=_MALAY_OLD_FEMALE + _MODERN_FEMALE + _ISLAMIC_FEMALE + _FAKER_FEMALE[::3],
+        first_male=_MALAY_OLD_MALE * 2 + _MODERN_MALE * 4 + _ISLAMIC_MALE * 4 + _FAKER_MALE[::3],
+        first_female=_MALAY_OLD_FEMALE * 2 + _MODERN_FEMALE * 4 + _ISLAMIC_FEMALE * 4 + _FAKER_FEMALE[::3],
+        young_male=_MODERN_MALE * 2 + _NEW_MALE * 4 + _ISLAMIC_MALE * 4 + _FAKER_MALE[::3],
+        young_female=_MODERN_FEMALE * 2 + _NEW_FEMALE * 4 + _ISLAMIC_FEMALE * 4 + _FAKER_FEMALE[::3],
         last_male=_MODERN_LAST_MALE + _MALAY_OLD_MALE + _FAKER_LAST_MALE[::2],
         last_female=_MODERN_LAST_FEMALE + _MALAY_OLD_FEMALE + _FAKER_LAST_FEMALE[::2],
         male_patterns=malay_m,
@@ -505,7 +523,10 @@ class _Namer:
         male = sex == "M"
         gen = _generation(year)
         pattern = (c.male_patterns if male else c.female_patterns)[gen](r())
-        first = c.first_male if male else c.first_female
+        if gen == 2 and c.young_male:
+            first = c.young_male if male else c.young_female
+        else:
+            first = c.first_male if male else c.first_female
         last_pool = c.last_male if male else c.last_female
         last = family or one(last_pool)
         if pattern == "O":
@@ -532,10 +553,13 @@ class _Namer:
     def _batak(self, c: _Culture, sex: str, year: int, family: str, order: int) -> str:
         r, one = self.random, self._one
         christian = family in _CHRISTIAN_BATAK_LAST
+        male = sex == "M"
         if christian:
-            given = one(c.first_male if sex == "M" else c.first_female)
+            given = one(c.first_male if male else c.first_female)
+        elif year < 1975:  # Muslim (Mandailing, Angkola) Batak
+            given = one(c.old_male if male else c.old_female)
         else:
-            given = one(c.old_male if sex == "M" else c.old_female)
+            given = one(_MUSLIM_YOUNG_MALE if male else _MUSLIM_YOUNG_FEMALE)
         if r() < (0.35 if year >= 1980 else 0.12):
             given = f"{given} {one(c.first_male if sex == 'M' else c.first_female)}" if christian else given
         return f"{given} {family}" if sex == "M" else f"{given} BR {family}"
@@ -1273,6 +1297,12 @@ def chunks(rows: Sequence[T], size: int = CHUNK_SIZE) -> Iterator[Sequence[T]]:
 # ---------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Written:
+    inserted: int = 0
+    updated: int = 0
+
+
 def _bar(total: int, description: str, enabled: bool) -> Any:
     from tqdm import tqdm
 
@@ -1281,13 +1311,19 @@ def _bar(total: int, description: str, enabled: bool) -> Any:
     )
 
 
-def _written(result: Any, default: int) -> int:
-    """How many rows a bulk call reports as written (an int, or an object/dict with ``written``)."""
-    if isinstance(result, int) and not isinstance(result, bool):
-        return result
-    if isinstance(result, dict):
-        return int(result.get("written", default))
-    return int(getattr(result, "written", default))
+def _write_chunks(
+    upsert: Callable[..., Any], rows: list[tuple[Any, ...]], description: str, progress: bool
+) -> _Written:
+    total = _Written()
+    with _bar(len(rows), description, progress) as bar:
+        for chunk in chunks(rows):
+            result = upsert(chunk, provenance=Provenance.SYNTHETIC)
+            if result.missing_household or result.duplicates:  # the generator's own invariants
+                raise RuntimeError("synthetic rows were refused by the registry writer")
+            total.inserted += result.inserted
+            total.updated += result.updated
+            bar.update(len(chunk))
+    return total
 
 
 def population_synthesize(
@@ -1304,9 +1340,10 @@ def population_synthesize(
 
     Idempotent: the same arguments write the same rows again (upsert by KK and NIK), so a second run
     changes nothing. One audit event ``registry.synthesized`` records the run (counts and seed only).
-    Returns the counts: villages, households, people, and the rows the writer reported as written.
+    Returns the counts: villages, households and people generated, and how many of them the writer
+    inserted or updated (both 0 when the same population is already there).
     """
-    from bansos.registry import bulk  # type: ignore[attr-defined]  # the set-based writer (encryption, blind index, COPY/upsert)
+    from bansos.registry import bulk  # the set-based writer: encryption, blind index, COPY/upsert
 
     with _bar(people, "generating people", progress) as bar:
         population = generate(
@@ -1318,19 +1355,17 @@ def population_synthesize(
             progress=bar.update,
         )
     counts = population.summary()
-    households_written = people_written = 0
     with transaction.atomic():
-        with _bar(len(population.households), "writing households", progress) as bar:
-            for chunk in chunks(population.households):
-                households_written += _written(
-                    bulk.upsert_households(chunk, provenance="synthetic"), len(chunk)
-                )
-                bar.update(len(chunk))
-        with _bar(len(population.people), "writing people", progress) as bar:
-            for chunk in chunks(population.people):
-                people_written += _written(bulk.upsert_people(chunk, provenance="synthetic"), len(chunk))
-                bar.update(len(chunk))
-        counts |= {"households_written": households_written, "people_written": people_written}
+        households = _write_chunks(
+            bulk.upsert_households, population.households, "writing households", progress
+        )
+        people_result = _write_chunks(bulk.upsert_people, population.people, "writing people", progress)
+        counts |= {
+            "households_inserted": households.inserted,
+            "households_updated": households.updated,
+            "people_inserted": people_result.inserted,
+            "people_updated": people_result.updated,
+        }
         record(
             actor=actor,
             event_type="registry.synthesized",

@@ -262,3 +262,49 @@ def test_regional_naming_customs() -> None:
     assert any(" BR " in name for name in names["12"])  # Batak women: BR <marga>
     assert sum(name.startswith(("I ", "NI ")) for name in names["51"]) > 0.5 * len(names["51"])
     assert sum(name.split()[-1] in {"WENDA", "KOGOYA", "TABUNI"} for name in names["95"]) > 0
+
+
+# --- writing to the database ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_population_synthesize_writes_the_population_once() -> None:
+    from bansos.core.audit import SystemActor
+    from bansos.core.models import AuditEvent
+    from bansos.registry import selectors
+    from bansos.registry.models import Household, Person, Provenance
+    from bansos.registry.synth import population_synthesize
+
+    actor = SystemActor("command:synth")
+    first = population_synthesize(people=500, seed=42, actor=actor, villages=EXPLICIT_VILLAGES[:3])
+    households = Household.objects.count()
+    assert Person.objects.count() == 500 == first["people"] == first["people_inserted"]
+    assert households == first["households"] == first["households_inserted"]
+    assert set(Household.objects.values_list("village_id", flat=True)) == set(EXPLICIT_VILLAGES[:3])
+    assert set(Person.objects.values_list("provenance", flat=True)) == {Provenance.SYNTHETIC}
+    assert Household.objects.filter(decile__isnull=True).count() == 0
+
+    expected = generate(people=500, seed=42, villages=EXPLICIT_VILLAGES[:3])
+    sample = expected.people[123]
+    stored = selectors.person_by_nik(sample[P["nik"]])
+    assert stored is not None
+    assert (stored.full_name, stored.birth_date, stored.household.kk) == (
+        sample[P["full_name"]],
+        sample[P["birth_date"]],
+        sample[P["kk"]],
+    )
+    assert stored.village_id == stored.household.village_id
+
+    snapshot = list(Person.objects.order_by("pk").values_list("pk", "updated_at", "household_id"))
+    second = population_synthesize(people=500, seed=42, actor=actor, villages=EXPLICIT_VILLAGES[:3])
+    assert second["people_inserted"] == second["people_updated"] == 0
+    assert second["households_inserted"] == second["households_updated"] == 0
+    assert list(Person.objects.order_by("pk").values_list("pk", "updated_at", "household_id")) == snapshot
+    assert Household.objects.count() == households
+
+    events = list(AuditEvent.objects.filter(event_type="registry.synthesized").order_by("pk"))
+    assert [(e.actor_label, e.subject_type, e.subject_id) for e in events] == [
+        ("command:synth", "registry.synth", "42")
+    ] * 2
+    assert events[0].details["people"] == 500 and events[0].details["seed"] == 42
+    assert sample[P["nik"]] not in str(events[0].details)
