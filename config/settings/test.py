@@ -16,3 +16,6 @@ STORAGES = {
 }
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
+# Lookup anti-bot: tiny proof-of-work so tests solve challenges instantly.
+ALTCHA_COST = 1
+ALTCHA_MAX_COUNTER = 20

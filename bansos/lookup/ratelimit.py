@@ -1,0 +1,74 @@
+"""Fixed-window rate limits in Django's cache (cache.add + cache.incr: atomic on Redis and memcached).
+
+Limits are (requests, window seconds) from settings: LOOKUP_RATE_PER_IP and LOOKUP_RATE_PER_NIK. A NIK is
+counted under its blind index, never in clear. The client address is REMOTE_ADDR unless
+LOOKUP_TRUSTED_PROXY_HEADER names a header set by our own proxy (e.g. "HTTP_X_FORWARDED_FOR"); then the
+address LOOKUP_TRUSTED_PROXY_COUNT hops from the right of that header is used.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bansos.core import crypto
+from bansos.core.errors import DomainError
+
+DEFAULT_PER_IP = (20, 60)
+DEFAULT_PER_NIK = (5, 600)
+PREFIX = "lookup:rl:"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.params.get("seconds", 1))
+
+
+def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    count, window = getattr(settings, name, default)
+    return int(count), int(window)
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int, now: float | None = None) -> None:
+    """Count one request of ``ident`` in the current window; raise RateLimited past ``limit``."""
+    now = time.time() if now is None else now
+    bucket = int(now // window)
+    key = f"{PREFIX}{scope}:{ident}:{bucket}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        seconds = max(1, math.ceil((bucket + 1) * window - now))
+        raise RateLimited(_("Too many requests. Please try again in %(seconds)s seconds."), seconds=seconds)
+
+
+def client_ip(request: HttpRequest) -> str:
+    header = getattr(settings, "LOOKUP_TRUSTED_PROXY_HEADER", "")
+    if header:
+        hops = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
+        count = int(getattr(settings, "LOOKUP_TRUSTED_PROXY_COUNT", 1))
+        if len(hops) >= count:
+            return hops[-count]
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def check_ip(ip: str) -> None:
+    limit, window = _limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
+    hit("ip", ip, limit=limit, window=window)
+
+
+def check_nik(nik: str) -> None:
+    limit, window = _limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
+    hit("nik", crypto.blind_index(nik), limit=limit, window=window)

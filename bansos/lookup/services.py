@@ -1,0 +1,51 @@
+"""The guarded public check, shared by the pages and the API: rate limit by client address, validate the
+input, verify the anti-bot answer, rate limit by NIK, then read. Raises DomainError subclasses (coded, with
+a message in the user's language); never logs or returns the NIK or an unmasked name."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from bansos.core.errors import DomainError
+from bansos.lookup import antibot, ratelimit, selectors
+from bansos.lookup.selectors import LookupResult
+from bansos.regions.models import Village
+from bansos.registry.identifiers import parse_nik
+from bansos.registry.names import name_key
+
+MAX_NAME_LENGTH = 150
+
+
+class LookupInputError(DomainError):
+    code = "lookup.invalid"
+    status = 400
+
+
+def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> LookupResult | None:
+    ratelimit.check_ip(client_ip)
+    parsed = parse_nik(nik)  # IdentifierError (code nik.*) with a clear message
+    antibot.verify(answer)
+    ratelimit.check_nik(parsed.nik)
+    return selectors.status_by_nik(parsed.nik)
+
+
+def check_by_name(
+    *, village_code: str, name: str, answer: antibot.AntiBotAnswer, client_ip: str
+) -> list[LookupResult]:
+    ratelimit.check_ip(client_ip)
+    village_code = village_code.strip()
+    if not (
+        len(village_code) == 10
+        and village_code.isdigit()
+        and Village.objects.filter(code=village_code).exists()
+    ):
+        raise LookupInputError(
+            _("Please choose the province, regency, district and village."), code="lookup.village_required"
+        )
+    if len(name) > MAX_NAME_LENGTH or len(name_key(name).replace(" ", "")) < 3:
+        raise LookupInputError(
+            _("Please enter the full name as written on the KTP (at least 3 letters)."),
+            code="lookup.name_required",
+        )
+    antibot.verify(answer)
+    return selectors.status_by_name(village_code, name)
