@@ -1,0 +1,40 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bansos.programs.models import Enrolment, Period, RankingRun
+from bansos.registry.tests.factories import make_household, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_rank_then_enrol_dry_run_then_enrol() -> None:
+    for _ in range(3):
+        household = make_household()
+        make_person(household)
+    assert "3 households ranked" in run("rank")
+    assert RankingRun.objects.count() == 1
+    dry = run("enrol", "--program", "bpnt", "--period", "2026-1", "--dry-run")
+    assert "nothing was written" in dry
+    assert not Enrolment.objects.exists()
+    out = run("enrol", "--program", "BPNT", "--period", "2026-1", "--no-progress")
+    assert "BPNT 2026-1 (JAN-MAR 2026)" in out
+    assert Enrolment.objects.filter(status="enrolled").count() == int(out.split(": ")[1].split(" ")[0])
+
+
+def test_period_command_moves_states_and_refuses_illegal_ones() -> None:
+    assert "PKH 2026-1 is now open" in run("period", "--program", "PKH", "--period", "2026-1", "--to", "open")
+    with pytest.raises(CommandError, match="cannot go from open to paid"):
+        run("period", "--program", "PKH", "--period", "2026-1", "--to", "paid")
+    assert Period.objects.get(program__code="PKH", year=2026, stage=1).state == "open"
+    with pytest.raises(CommandError, match="has no period 2026-9"):
+        run("enrol", "--program", "PKH", "--period", "2026-9")
+    with pytest.raises(CommandError, match="There is no program XYZ"):
+        run("enrol", "--program", "XYZ", "--period", "2026-1")
