@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bansos.core import views as core_views
+from config.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("cek/", include("bansos.lookup.urls")),
     path("", core_views.home, name="home"),
 ]

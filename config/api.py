@@ -1,0 +1,25 @@
+"""The JSON API (django-ninja): one NinjaAPI, routers from the apps, domain errors mapped once to
+{"code", "message"} with the error's HTTP status (and Retry-After when rate limited). OpenAPI at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from bansos.core.errors import DomainError
+from bansos.lookup.api import lookup_router, regions_router
+from bansos.lookup.ratelimit import RateLimited
+
+api = NinjaAPI(title="Bansos API", version="1", urls_namespace="api")
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    response = api.create_response(request, {"code": exc.code, "message": exc.message}, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+api.add_router("/regions", regions_router)
+api.add_router("/lookup", lookup_router)
