@@ -101,9 +101,12 @@ def enrolment_plan(period: Period) -> Plan:
         sql, params = compiled[rule.pk]
         eligible_parts.append(sql)
         where_params.extend(params)
+    # The fence keeps the planner from inlining the rule columns into each of their uses below (which would
+    # evaluate every rule several times per household).
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     inner = (
         f"SELECT {', '.join(columns)} FROM {HOUSEHOLD_TABLE} h "
-        f"WHERE ({' AND '.join(eligible_parts)}) OR {was_sql}"
+        f"WHERE ({' AND '.join(eligible_parts)}) OR {was_sql} {fence}"
     )
     eligible = " AND ".join(["c.active = 1", *(f"c.e{i} = 1" for i in range(len(eligibility)))])
     excluded = " OR ".join(f"c.x{i} = 1" for i in range(len(exclusions))) or "0 = 1"
@@ -130,6 +133,14 @@ def enrolment_plan(period: Period) -> Plan:
     return Plan(sql=sql, params=select_params + where_params, rules=summary)
 
 
+def _no_jit(cursor: Any) -> None:
+    """PostgreSQL's JIT spends seconds compiling the many CASE/EXISTS expressions of a rule set and gains
+    little back; switch it off for this transaction."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL jit = off")
+
+
+@transaction.atomic
 def eligibility_dry_run(*, period: Period) -> list[dict[str, Any]]:
     """Counts per province and regency (enrolled, excluded, left) for the period, without writing."""
     plan = enrolment_plan(period)
@@ -143,6 +154,7 @@ def eligibility_dry_run(*, period: Period) -> list[dict[str, Any]]:
         ORDER BY 1, 2
     """
     with connection.cursor() as cursor:
+        _no_jit(cursor)
         cursor.execute(sql, plan.params)
         return [
             {"province": prov, "regency": reg, "enrolled": int(e), "excluded": int(x), "left": int(left)}
@@ -162,6 +174,7 @@ def enrolment_run(*, period: Period, actor: Actor, progress: Progress = _noop) -
         ensure_period_changeable(period)
         plan = enrolment_plan(period)
         with connection.cursor() as cursor:
+            _no_jit(cursor)
             progress("clear")
             cursor.execute(f"DELETE FROM {ENROLMENT_TABLE} WHERE period_id = %s", [period.pk])
             progress("eligibility")
