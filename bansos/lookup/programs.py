@@ -1,29 +1,25 @@
-"""Per-program status of a household for the public check, read from bansos.programs when it is there.
+"""Per-program status of a household for the public check, read from bansos.programs.
 
-``program_statuses`` is the only place the lookup app touches program data. While the programs app has no
-models (or no programs yet), every standard program is reported as not received (TIDAK) without a period.
-With enrolments, each program shows the household's latest enrolment in a period that is not merely
-planned: YA when enrolled, with the period label ("APR-JUN 2026"), payment status and date where known, and
-the recorded reason when the household was excluded or is no longer eligible.
+Each active program shows the household's latest enrolment in a period that is not merely planned: YA when
+enrolled, with the period label ("APR-JUN 2026"), payment status and date where known; TIDAK otherwise,
+with the recorded reason when the household was excluded or is no longer eligible. A program with no
+enrolment for the household is TIDAK without a period. When no program is configured at all, the four
+standard programs are listed as TIDAK so the page never comes out empty.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass
-from typing import Any
 
-from django.apps import apps
-from django.db import connection
-from django.db.models import Model
+from bansos.programs.models import Enrolment, Period, Program
 
-# The four programs the public check always lists, in this order, when no program data exists.
+# The four programs the public check lists first, in this order.
 STANDARD_PROGRAMS: tuple[tuple[str, str], ...] = (
-    ("PKH", "Program Keluarga Harapan (PKH)"),
-    ("BPNT", "BPNT/Sembako"),
-    ("PBI-JK", "PBI Jaminan Kesehatan (PBI-JK)"),
-    ("BLT", "Bantuan Langsung Tunai (BLT)"),
+    ("PKH", "Program Keluarga Harapan"),
+    ("BPNT", "Bantuan Pangan Non-Tunai (Sembako)"),
+    ("PBI-JK", "Penerima Bantuan Iuran Jaminan Kesehatan"),
+    ("BLT", "Bantuan Langsung Tunai"),
 )
 ORDER = {code: position for position, (code, _name) in enumerate(STANDARD_PROGRAMS)}
 
@@ -43,72 +39,43 @@ class ProgramStatus:
         return "YA" if self.receiving else "TIDAK"
 
 
-def _model(name: str) -> type[Model] | None:
-    """The programs app's model when it is installed and its table exists, else None."""
-    if not apps.is_installed("bansos.programs"):
-        return None
-    try:
-        model = apps.get_model("programs", name)
-    except LookupError:
-        return None
-    return model if model._meta.db_table in _tables() else None
-
-
-@functools.cache
-def _tables() -> frozenset[str]:
-    """Tables of the default database, read once per process (a model may exist before its migration)."""
-    return frozenset(connection.introspection.table_names())
-
-
-def _standard(*, reason: str | None = None) -> list[ProgramStatus]:
-    return [
-        ProgramStatus(code=code, name=name, receiving=False, reason=reason)
-        for code, name in STANDARD_PROGRAMS
-    ]
-
-
 def _sort_key(status: ProgramStatus) -> tuple[int, str]:
     return (ORDER.get(status.code, len(ORDER)), status.code)
 
 
-def _from_enrolment(enrolment: Any) -> ProgramStatus:
-    program = enrolment.program
-    receiving = enrolment.status == "enrolled"
-    payment = str(enrolment.get_payment_status_display()) if receiving and enrolment.payment_status else None
-    paid_on = getattr(enrolment, "paid_on", None) if receiving else None
-    reason = None
-    if not receiving and enrolment.reason:
-        reason = str(enrolment.get_reason_display())
+def _from_enrolment(enrolment: Enrolment, name: str) -> ProgramStatus:
+    receiving = enrolment.status == Enrolment.Status.ENROLLED
     return ProgramStatus(
-        code=program.code,
-        name=program.name,
+        code=enrolment.program.code,
+        name=name,
         receiving=receiving,
         period=enrolment.period.label,
-        payment_status=payment,
-        paid_on=paid_on,
-        reason=reason,
+        payment_status=str(enrolment.get_payment_status_display())
+        if receiving and enrolment.payment_status
+        else None,
+        paid_on=enrolment.paid_on if receiving else None,
+        reason=str(enrolment.get_reason_display()) if not receiving and enrolment.reason else None,
     )
 
 
 def program_statuses(household_id: int) -> list[ProgramStatus]:
-    """One status per program (standard programs first, then others by code); two queries at most."""
-    program_model = _model("Program")
-    enrolment_model = _model("Enrolment")
-    if program_model is None or enrolment_model is None:
-        return _standard()
-    programs = list(program_model.objects.filter(active=True).values_list("code", "name"))  # type: ignore[attr-defined]
+    """One status per active program (standard programs first, then others by code); two queries."""
+    programs = dict(Program.objects.filter(active=True).values_list("code", "name"))
     if not programs:
-        return _standard()
+        return [ProgramStatus(code=code, name=name, receiving=False) for code, name in STANDARD_PROGRAMS]
     latest: dict[str, ProgramStatus] = {}
     enrolments = (
-        enrolment_model.objects.filter(household_id=household_id)  # type: ignore[attr-defined]
-        .exclude(period__state="planned")
+        Enrolment.objects.filter(household_id=household_id, program__active=True)
+        .exclude(period__state=Period.State.PLANNED)
         .select_related("program", "period")
         .order_by("program_id", "-period__year", "-period__stage")
     )
     for enrolment in enrolments:
-        latest.setdefault(enrolment.program.code, _from_enrolment(enrolment))
+        code = enrolment.program.code
+        if code not in latest:
+            latest[code] = _from_enrolment(enrolment, programs.get(code, enrolment.program.name))
     statuses = [
-        latest.get(code) or ProgramStatus(code=code, name=name, receiving=False) for code, name in programs
+        latest.get(code) or ProgramStatus(code=code, name=name, receiving=False)
+        for code, name in programs.items()
     ]
     return sorted(statuses, key=_sort_key)
