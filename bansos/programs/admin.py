@@ -17,6 +17,7 @@ from bansos.programs.models import (
     Enrolment,
     EnrolmentRun,
     HouseholdFlag,
+    PaymentBatch,
     Period,
     PmtModel,
     Program,
@@ -209,3 +210,9 @@ class EnrolmentAdmin(ReadOnlyAdmin):
     list_filter = ("program", "status", "reason", "payment_status")
     raw_id_fields = ("household",)
     list_select_related = ("period__program",)
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdmin):
+    list_display = ("id", "period", "channel", "rows", "total_amount", "state", "created_at", "reconciled_at")
+    list_filter = ("channel", "state")

@@ -366,3 +366,32 @@ def quarter_label(start: datetime.date, end: datetime.date) -> str:
     if start.month == end.month and start.year == end.year:
         return f"{months[start.month - 1]} {start.year}"
     return f"{months[start.month - 1]}-{months[end.month - 1]} {end.year}"
+
+
+class PaymentBatch(models.Model):
+    """One payment list for one period and channel, as handed to the bank or PT Pos, and its
+    reconciliation with the channel's result file."""
+
+    class State(models.TextChoices):
+        EXPORTED = "exported", _("exported")
+        RECONCILED = "reconciled", _("reconciled")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="payment_batches")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.EXPORTED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    total_amount = models.BigIntegerField(_("total amount (Rp)"), default=0)
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
+    result_counts = models.JSONField(_("result counts"), default=dict, blank=True)
+    mismatches = models.JSONField(_("mismatches"), default=list, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=150)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+
+    def __str__(self) -> str:
+        return f"payments #{self.pk} {self.channel} {self.period_id}"

@@ -18,7 +18,17 @@ def client() -> Client:
 
 @pytest.mark.parametrize(
     "model",
-    ["program", "period", "rule", "pmtmodel", "rankingrun", "enrolmentrun", "enrolment", "householdflag"],
+    [
+        "program",
+        "period",
+        "rule",
+        "pmtmodel",
+        "rankingrun",
+        "enrolmentrun",
+        "enrolment",
+        "householdflag",
+        "paymentbatch",
+    ],
 )
 def test_changelists_render(client: Client, model: str) -> None:
     assert client.get(f"/admin/programs/{model}/").status_code == 200

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -38,3 +39,23 @@ def test_period_command_moves_states_and_refuses_illegal_ones() -> None:
         run("enrol", "--program", "PKH", "--period", "2026-9")
     with pytest.raises(CommandError, match="There is no program XYZ"):
         run("enrol", "--program", "XYZ", "--period", "2026-1")
+
+
+def test_payments_command_round_trip(tmp_path: Path) -> None:
+    household = make_household()
+    make_person(household)
+    run("rank")
+    run("enrol", "--program", "BPNT", "--period", "2026-1", "--no-progress")
+    run("period", "--program", "BPNT", "--period", "2026-1", "--to", "open")
+    run("period", "--program", "BPNT", "--period", "2026-1", "--to", "locked")
+    out = run(
+        "payments", "--program", "BPNT", "--period", "2026-1", "--channel", "bri", "--out", str(tmp_path)
+    )
+    assert "1 rows, Rp600,000" in out
+    enrolment = Enrolment.objects.get()
+    result = tmp_path / "result.csv"
+    result.write_text(f"reference,status,amount,date\n{enrolment.pk},credited,600000,2026-02-01\n")
+    batch = out.split("batch #")[1].split(",")[0]
+    assert "0 mismatches" in run("payments", "--reconcile", str(result), "--batch", batch)
+    enrolment.refresh_from_db()
+    assert enrolment.payment_status == "credited"
