@@ -155,6 +155,13 @@ def upsert_people(
     return result
 
 
+def existing_kks(kks: Iterable[str]) -> set[str]:
+    """The KKs (in clear) among ``kks`` that have a household."""
+    ring = crypto.keyring()
+    by_index = {crypto.blind_index(kk, ring): kk for kk in kks}
+    return {by_index[index] for index in _households_by_kk_index(set(by_index))}
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Preparing rows (pure Python, the same for both databases)
 # ---------------------------------------------------------------------------------------------------------

@@ -1,0 +1,907 @@
+"""``registry_import``: load households and people from files in the exchange format (CSV or Parquet).
+
+* Every row is validated (NIK/KK structure and agreement with sex and birth date, known villages, dates,
+  choices, booleans, one head per KK, no NIK or KK twice in a file). Invalid rows go to a rejects CSV
+  (``file, row, code, reason, column``; rows numbered as a spreadsheet shows them, header = row 1) and
+  the rest is written. Problems with a whole file (missing, unreadable, required columns missing) raise a
+  :class:`~bansos.core.errors.DomainError` before anything changes.
+* Writes are set-based (:mod:`bansos.registry.bulk`) and idempotent (upsert by NIK/KK): importing the
+  same data again changes nothing.
+* Households are imported before people, in chunks. Each chunk is one transaction that also advances the
+  checkpoint in its :class:`~bansos.registry.models.ImportRun`, so an interrupted import resumes where it
+  stopped (run it again with the same files: the fingerprint finds the run) and a completed one is not
+  repeated unless forced.
+* Reading and validating the next chunk runs in a background thread while the database writes the
+  current one.
+* The run is audited: ``registry.import_started`` when a run is created and ``registry.imported`` when it
+  completes (counts only, never a NIK or KK); every written row carries the run as provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime
+import hashlib
+import logging
+import math
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bansos.core.audit import Actor, actor_label, record
+from bansos.core.errors import DomainError
+from bansos.regions.models import District, Village
+from bansos.registry import bulk, formats
+from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
+from bansos.registry.models import Household, ImportRun, Person, Provenance
+from bansos.registry.names import clean_full_name
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_CHUNK_SIZE = 50_000
+REJECT_COLUMNS = ("file", "row", "code", "reason", "column")
+HOUSEHOLD_REQUIRED = ("kk", "village_code")
+PERSON_REQUIRED = ("nik", "kk", "full_name", "sex", "birth_date", "relationship", "marital_status")
+FIRST_DATA_ROW = 2  # the header is row 1, in Parquet files too (so a converted file keeps its numbers)
+MAX_INT = 2_147_483_647
+
+
+class RegistryImportError(DomainError):
+    code = "import.invalid"
+
+
+# --- messages (user-facing; English msgids, translated in the locale files) ------------------------------
+
+MSG_FILE_MISSING = _("The file %(file)s does not exist or cannot be read.")
+MSG_FILE_FORMAT = _("The file %(file)s must be a .csv or .parquet file.")
+MSG_FILE_EMPTY = _("The file %(file)s is empty: the first row must name the columns.")
+MSG_FILE_ENCODING = _(
+    "The file %(file)s is not UTF-8 text (row %(row)s). Save it as CSV UTF-8 and try again."
+)
+MSG_FILE_BROKEN = _("The file %(file)s cannot be read as CSV near row %(row)s: %(error)s")
+MSG_PARQUET_BROKEN = _("The file %(file)s cannot be read as Parquet: %(error)s")
+MSG_COLUMNS_MISSING = _("The file %(file)s lacks the required column(s): %(columns)s.")
+MSG_COLUMNS_UNKNOWN = _(
+    "The file %(file)s has unknown column(s): %(columns)s. Expected columns: %(expected)s."
+)
+MSG_COLUMNS_REPEATED = _("The file %(file)s names the column(s) %(columns)s more than once.")
+MSG_BUSY = _("These files are being imported by another process right now (import #%(run)s).")
+
+MSG_ROW_COLUMNS = _("This row has %(found)s cells but the header has %(expected)s columns.")
+MSG_REQUIRED = _("This value is required.")
+MSG_TOO_LONG = _("This value is longer than %(max)s characters.")
+MSG_CHOICE = _("“%(value)s” is not allowed here. Allowed values: %(choices)s.")
+MSG_BOOLEAN = _("“%(value)s” is not a yes/no value. Use 1 or 0.")
+MSG_INTEGER = _("“%(value)s” is not a whole number from %(min)s to %(max)s.")
+MSG_NUMBER = _("“%(value)s” is not a number.")
+MSG_DATE = _("“%(value)s” is not a date. Use the form YYYY-MM-DD, for example 1985-06-15.")
+MSG_FUTURE_DATE = _("This date is in the future.")
+MSG_DEATH_BEFORE_BIRTH = _("The date of death is before the birth date.")
+MSG_VILLAGE_UNKNOWN = _("“%(value)s” is not a known village code (10 digits, Kemendagri).")
+MSG_KK_DUPLICATE = _("This family card (KK) number already appeared in an earlier row of this file.")
+MSG_NIK_DUPLICATE = _("This NIK already appeared in an earlier row of this file.")
+MSG_SECOND_HEAD = _("This family card (KK) already has a head of family in an earlier row of this file.")
+MSG_NO_HOUSEHOLD = _(
+    "No household with this family card (KK) number is in the households file or in the registry."
+)
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    skipped: int = 0  # rows already written by an earlier, interrupted attempt of the same run
+
+    def add(self, result: bulk.BulkResult) -> None:
+        self.inserted += result.inserted
+        self.updated += result.updated
+        self.unchanged += result.unchanged + result.duplicates
+
+
+@dataclass
+class ImportReport:
+    run_id: int
+    already_imported: bool = False
+    resumed: bool = False
+    households: Counts = field(default_factory=Counts)
+    people: Counts = field(default_factory=Counts)
+    rejects_path: Path | None = None
+
+    @property
+    def rejected(self) -> int:
+        return self.households.rejected + self.people.rejected
+
+
+@dataclass(frozen=True)
+class Reject:
+    file: str
+    row: int
+    code: str
+    reason: str
+    column: str
+
+
+class RowError(Exception):
+    """One invalid value: which column, a stable code and a message for the person fixing the file."""
+
+    def __init__(self, column: str, code: str, message: str | Promise, **params: Any) -> None:
+        super().__init__(code)
+        self.column, self.code, self.message, self.params = column, code, message, params
+
+    @property
+    def reason(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+# --- the service ------------------------------------------------------------------------------------------
+
+
+def registry_import(
+    *,
+    households_path: Path | str,
+    people_path: Path | str,
+    actor: Actor,
+    rejects_path: Path | str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool = True,
+    force: bool = False,
+) -> ImportReport:
+    """Import (or resume importing) a households file and a people file; see the module docstring."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)
+    people_file = open_source(Path(people_path), formats.PERSON_COLUMNS, PERSON_REQUIRED)
+    fingerprint = files_fingerprint([households_file.path, people_file.path])
+    run, resumed = _start_run(
+        fingerprint=fingerprint,
+        source=f"{households_file.path} + {people_file.path}",
+        actor=actor,
+        force=force,
+    )
+    report = ImportReport(run_id=run.pk, resumed=resumed)
+    if run.status == ImportRun.Status.COMPLETED:
+        report.already_imported = True
+        return report
+    report.rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(people_file.path)
+    with _run_lock(run), report.rejects_path.open("w", newline="", encoding="utf-8") as rejects_handle:
+        rejects = csv.writer(rejects_handle, lineterminator="\n")
+        rejects.writerow(REJECT_COLUMNS)
+        try:
+            validator = Validator.for_database()
+            _import_households(run, households_file, validator, rejects, report, chunk_size, progress)
+            _import_people(run, people_file, validator, rejects, report, chunk_size, progress)
+        except BaseException:
+            _mark_failed(run)
+            raise
+    _finish_run(run, report, actor)
+    return report
+
+
+def default_rejects_path(people_path: Path) -> Path:
+    """``people.csv`` -> ``people.rejects.csv`` next to it."""
+    return people_path.with_name(f"{people_path.stem}.rejects.csv")
+
+
+def files_fingerprint(paths: Sequence[Path]) -> str:
+    """sha256 over the bytes of every file (and their order)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path.suffix.lower()}:{path.stat().st_size}\0".encode())
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _start_run(*, fingerprint: str, source: str, actor: Actor, force: bool) -> tuple[ImportRun, bool]:
+    """The run to use: a new one, the interrupted one to resume, or the completed one (nothing to do)."""
+    with transaction.atomic():
+        previous = (
+            ImportRun.objects.select_for_update().filter(fingerprint=fingerprint).order_by("-id").first()
+        )
+        if previous is not None and previous.status != ImportRun.Status.COMPLETED:
+            previous.status = ImportRun.Status.RUNNING
+            previous.save(update_fields=["status"])
+            return previous, True
+        if previous is not None and not force:
+            return previous, False
+        run = ImportRun.objects.create(
+            fingerprint=fingerprint, source=source[:500], actor_label=actor_label(actor)
+        )
+        record(
+            actor=actor,
+            event_type="registry.import_started",
+            subject=run,
+            details={"fingerprint": fingerprint, "forced": previous is not None},
+        )
+        return run, False
+
+
+@contextlib.contextmanager
+def _run_lock(run: ImportRun) -> Iterator[None]:
+    """One process per run: a session advisory lock on PostgreSQL (SQLite allows one writer anyway)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = 0x42A4_0000_0000 + run.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        raise RegistryImportError(MSG_BUSY, code="import.busy", run=run.pk)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _mark_failed(run: ImportRun) -> None:
+    try:
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED)
+    except Exception:  # the connection may be gone; the run then stays "running" and resumes all the same
+        logger.exception("could not mark import run %s as failed", run.pk)
+
+
+def _finish_run(run: ImportRun, report: ImportReport, actor: Actor) -> None:
+    with transaction.atomic():
+        run.refresh_from_db()
+        run.status = ImportRun.Status.COMPLETED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        record(
+            actor=actor,
+            event_type="registry.imported",
+            subject=run,
+            details={
+                "resumed": report.resumed,
+                "households": report.households.__dict__,
+                "people": report.people.__dict__,
+                "households_written": run.households_written,
+                "people_written": run.people_written,
+                "rejected": run.rejected,
+            },
+        )
+
+
+# --- the two phases ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    end: int  # data rows read so far (the checkpoint after this chunk)
+    accepted: list[tuple[int, int, tuple[Any, ...]]]  # (data index, row number, typed row)
+    rejects: list[Reject]
+
+
+def _import_households(
+    run: ImportRun,
+    source: Source,
+    validator: Validator,
+    rejects: Any,
+    report: ImportReport,
+    chunk_size: int,
+    progress: bool,
+) -> None:
+    counts, done = report.households, run.households_done
+    with _progress_bar(source, "households", progress) as bar:
+        for chunk in prefetch(validated_chunks(source, validator.household, chunk_size)):
+            todo = [row for index, _number, row in chunk.accepted if index >= done]
+            counts.skipped += len(chunk.accepted) - len(todo)
+            rows_read = _count_read(counts, chunk)
+            if chunk.end > done:
+                with transaction.atomic():
+                    result = bulk.upsert_households(todo, provenance=Provenance.IMPORT, import_run_id=run.pk)
+                    counts.add(result)
+                    _checkpoint(
+                        run, households_done=chunk.end, households_written=result.written, report=report
+                    )
+            _write_rejects(rejects, chunk.rejects)
+            bar.update(rows_read)
+
+
+def _import_people(
+    run: ImportRun,
+    source: Source,
+    validator: Validator,
+    rejects: Any,
+    report: ImportReport,
+    chunk_size: int,
+    progress: bool,
+) -> None:
+    counts, done = report.people, run.people_done
+    with _progress_bar(source, "people", progress) as bar:
+        for chunk in prefetch(validated_chunks(source, validator.person, chunk_size)):
+            rows_read = _count_read(counts, chunk)
+            skipped = [(number, row) for index, number, row in chunk.accepted if index < done]
+            todo = [(number, row) for index, number, row in chunk.accepted if index >= done]
+            counts.skipped += len(skipped)
+            orphans = _orphans_already_done(skipped)
+            if chunk.end > done:
+                with transaction.atomic():
+                    result = bulk.upsert_people(
+                        [row for _number, row in todo], provenance=Provenance.IMPORT, import_run_id=run.pk
+                    )
+                    counts.add(result)
+                    orphans += [todo[position][0] for position in result.missing_household]
+                    chunk.rejects += [_no_household(source.name, number) for number in orphans]
+                    counts.rejected += len(orphans)
+                    _checkpoint(run, people_done=chunk.end, people_written=result.written, report=report)
+            else:
+                chunk.rejects += [_no_household(source.name, number) for number in orphans]
+                counts.rejected += len(orphans)
+            _write_rejects(rejects, sorted(chunk.rejects, key=lambda reject: reject.row))
+            bar.update(rows_read)
+
+
+def _count_read(counts: Counts, chunk: Chunk) -> int:
+    rows = len(chunk.accepted) + len(chunk.rejects)
+    counts.read += rows
+    counts.rejected += len(chunk.rejects)
+    return rows
+
+
+def _orphans_already_done(skipped: list[tuple[int, tuple[Any, ...]]]) -> list[int]:
+    """Row numbers of people (in the part an earlier attempt already wrote) whose KK has no household:
+    they were rejected then and are reported again, so the rejects file is complete."""
+    if not skipped:
+        return []
+    existing = bulk.existing_kks({row[1] for _number, row in skipped})
+    return [number for number, row in skipped if row[1] not in existing]
+
+
+def _no_household(file: str, number: int) -> Reject:
+    return Reject(file, number, "person.household_missing", str(MSG_NO_HOUSEHOLD), "kk")
+
+
+def _checkpoint(run: ImportRun, *, report: ImportReport, **progress: int) -> None:
+    """Advance the run's checkpoint (inside the chunk's transaction)."""
+    for name, value in progress.items():
+        if name.endswith("_done"):
+            setattr(run, name, value)
+        else:
+            setattr(run, name, getattr(run, name) + value)
+    run.rejected = report.rejected
+    run.save(update_fields=[*progress, "rejected"])
+
+
+def _write_rejects(writer: Any, rejects: Iterable[Reject]) -> None:
+    writer.writerows((r.file, r.row, r.code, r.reason, r.column) for r in rejects)
+
+
+def _progress_bar(source: Source, label: str, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    shown = enabled and sys.stderr.isatty()
+    return tqdm(
+        total=source.estimated_rows() if shown else None,
+        desc=f"importing {label}",
+        unit=" rows",
+        unit_scale=True,
+        file=sys.stderr,
+        disable=not shown,
+    )
+
+
+def validated_chunks(
+    source: Source, validate: Callable[[Sequence[Any]], tuple[Any, ...]], chunk_size: int
+) -> Iterator[Chunk]:
+    """Read and validate ``chunk_size`` data rows at a time."""
+    index = 0
+    chunk = Chunk(0, [], [])
+    for number, values in source.records():
+        try:
+            if isinstance(values, RowError):
+                raise values
+            chunk.accepted.append((index, number, validate(values)))
+        except RowError as error:
+            chunk.rejects.append(Reject(source.name, number, error.code, error.reason, error.column))
+        index += 1
+        if index % chunk_size == 0:
+            chunk.end = index
+            yield chunk
+            chunk = Chunk(index, [], [])
+    if chunk.accepted or chunk.rejects:
+        chunk.end = index
+        yield chunk
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+
+
+def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, up to ``depth`` ahead (the thread must not use the DB)."""
+    pipe: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    language = translation.get_language()  # messages rendered in the thread use the caller's language
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                pipe.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            with translation.override(language):
+                for item in items:
+                    if not put(item):
+                        return
+        except BaseException as error:  # handed to the consumer, raised there
+            put(_Failure(error))
+            return
+        put(_DONE)
+
+    worker = threading.Thread(target=produce, name="import-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := pipe.get()) is not _DONE:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+# --- reading files ----------------------------------------------------------------------------------------
+
+
+class Source:
+    """A households or people file: its columns checked, its records aligned to the format's columns."""
+
+    def __init__(self, path: Path, expected: tuple[str, ...], header: list[str]) -> None:
+        self.path, self.name, self.expected = path, path.name, expected
+        header = [column.strip().lower() for column in header]
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            raise RegistryImportError(
+                MSG_COLUMNS_REPEATED,
+                code="import.columns_repeated",
+                file=self.name,
+                columns=", ".join(repeated),
+            )
+        self.header = header
+        self.positions: list[int | None] = [header.index(c) if c in header else None for c in expected]
+        self.aligned = header == list(expected)
+
+    def check_columns(self, required: tuple[str, ...]) -> None:
+        missing = [column for column in required if column not in self.header]
+        if missing:
+            raise RegistryImportError(
+                MSG_COLUMNS_MISSING, code="import.columns_missing", file=self.name, columns=", ".join(missing)
+            )
+        unknown = [column for column in self.header if column not in self.expected]
+        if unknown:
+            raise RegistryImportError(
+                MSG_COLUMNS_UNKNOWN,
+                code="import.columns_unknown",
+                file=self.name,
+                columns=", ".join(unknown),
+                expected=", ".join(self.expected),
+            )
+
+    def align(self, values: Sequence[Any]) -> Sequence[Any]:
+        if self.aligned:
+            return values
+        return [None if position is None else values[position] for position in self.positions]
+
+    def records(self) -> Iterator[tuple[int, Sequence[Any] | RowError]]:
+        raise NotImplementedError
+
+    def estimated_rows(self) -> int | None:
+        return None
+
+
+class CsvSource(Source):
+    def __init__(self, path: Path, expected: tuple[str, ...]) -> None:
+        self.dialect = self._dialect(path)
+        with self._open(path) as handle:
+            header = next(csv.reader(handle, self.dialect), None)
+        if not header:
+            raise RegistryImportError(MSG_FILE_EMPTY, code="import.file_empty", file=path.name)
+        super().__init__(path, expected, header)
+
+    @staticmethod
+    def _open(path: Path) -> TextIO:
+        return path.open(newline="", encoding="utf-8-sig")
+
+    @classmethod
+    def _dialect(cls, path: Path) -> type[csv.Dialect]:
+        """Comma-separated; semicolons when the header uses them (spreadsheets in Indonesian locale)."""
+        with cls._open(path) as handle:
+            first = handle.readline()
+        if first.count(";") > first.count(","):
+
+            class Semicolon(csv.excel):
+                delimiter = ";"
+
+            return Semicolon
+        return csv.excel
+
+    def records(self) -> Iterator[tuple[int, Sequence[Any] | RowError]]:
+        width = len(self.header)
+        with self._open(self.path) as handle:
+            reader = csv.reader(handle, self.dialect)
+            number = 1
+            try:
+                next(reader)
+                for values in reader:
+                    number += 1
+                    if len(values) == width:
+                        yield number, self.align(values)
+                    elif values and any(values):  # a blank line is no row
+                        yield (
+                            number,
+                            RowError("", "row.columns", MSG_ROW_COLUMNS, found=len(values), expected=width),
+                        )
+            except csv.Error as error:
+                raise RegistryImportError(
+                    MSG_FILE_BROKEN,
+                    code="import.file_broken",
+                    file=self.name,
+                    row=number + 1,
+                    error=str(error),
+                ) from error
+
+    def estimated_rows(self) -> int | None:
+        with self.path.open("rb") as handle:
+            lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+        return max(lines - 1, 0)
+
+
+class ParquetSource(Source):
+    def __init__(self, path: Path, expected: tuple[str, ...]) -> None:
+        import pyarrow.parquet as pq
+
+        try:
+            self.file = pq.ParquetFile(path)
+        except Exception as error:  # pyarrow raises several types for a broken file
+            raise RegistryImportError(
+                MSG_PARQUET_BROKEN, code="import.parquet_broken", file=path.name, error=str(error)
+            ) from error
+        super().__init__(path, expected, list(self.file.schema_arrow.names))
+
+    def records(self) -> Iterator[tuple[int, Sequence[Any] | RowError]]:
+        number = FIRST_DATA_ROW - 1
+        try:
+            for batch in self.file.iter_batches(batch_size=DEFAULT_CHUNK_SIZE):
+                columns = [column.to_pylist() for column in batch.columns]
+                for values in zip(*columns, strict=True):
+                    number += 1
+                    yield number, self.align(values)
+        except OSError as error:
+            raise RegistryImportError(
+                MSG_PARQUET_BROKEN, code="import.parquet_broken", file=self.name, error=str(error)
+            ) from error
+
+    def estimated_rows(self) -> int | None:
+        return int(self.file.metadata.num_rows)
+
+
+def open_source(path: Path, expected: tuple[str, ...], required: tuple[str, ...]) -> Source:
+    """Open and check a file (exists, readable, the right columns); raise DomainError if it is unusable."""
+    if not path.is_file():
+        raise RegistryImportError(MSG_FILE_MISSING, code="import.file_missing", file=path.name)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        _check_text(path)
+        source: Source = CsvSource(path, expected)
+    elif suffix == ".parquet":
+        source = ParquetSource(path, expected)
+    else:
+        raise RegistryImportError(MSG_FILE_FORMAT, code="import.file_format", file=path.name)
+    source.check_columns(required)
+    return source
+
+
+def _check_text(path: Path) -> None:
+    """The whole file must be UTF-8 without NUL bytes, so a bad byte near the end changes nothing."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                bad = block.find(b"\0")
+                try:
+                    decoder.decode(block if bad < 0 else block[:bad])
+                except UnicodeDecodeError as error:
+                    bad = max(error.start, 0)
+                if bad >= 0:
+                    row = lines + block[:bad].count(b"\n") + 1
+                    raise RegistryImportError(
+                        MSG_FILE_ENCODING, code="import.file_encoding", file=path.name, row=row
+                    )
+                lines += block.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:  # the file ends inside a character
+        raise RegistryImportError(
+            MSG_FILE_ENCODING, code="import.file_encoding", file=path.name, row=lines + 1
+        ) from error
+    except OSError as error:
+        raise RegistryImportError(MSG_FILE_MISSING, code="import.file_missing", file=path.name) from error
+
+
+# --- validating rows --------------------------------------------------------------------------------------
+
+_SEX_ALIASES = {"L": "M", "P": "F"}  # laki-laki / perempuan, as on the KTP
+_TRUE = frozenset({"1", "true", "t", "ya", "y", "yes"})
+_FALSE = frozenset({"0", "false", "f", "tidak", "n", "no", ""})
+
+
+def _choices(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+HOUSEHOLD_CHOICES: dict[str, frozenset[str]] = {
+    "floor_type": _choices(Household.FloorType.values),
+    "wall_type": _choices(Household.WallType.values),
+    "roof_type": _choices(Household.RoofType.values),
+    "water_source": _choices(Household.WaterSource.values),
+    "sanitation": _choices(Household.Sanitation.values),
+    "lighting": _choices(Household.Lighting.values),
+    "cooking_fuel": _choices(Household.CookingFuel.values),
+    "tenure": _choices(Household.Tenure.values),
+    "status": _choices(Household.Status.values),
+}
+PERSON_CHOICES: dict[str, frozenset[str]] = {
+    "sex": _choices(Person.Sex.values),
+    "relationship": _choices(Person.Relationship.values),
+    "marital_status": _choices(Person.MaritalStatus.values),
+    "education": _choices(Person.Education.values),
+    "schooling": _choices(Person.Schooling.values),
+    "occupation": _choices(Person.Occupation.values),
+    "disability": _choices(Person.Disability.values),
+}
+_HOUSEHOLD_CHOICE_POSITIONS = [
+    (formats.HOUSEHOLD_COLUMNS.index(c), c) for c in HOUSEHOLD_CHOICES if c != "status"
+]
+_HOUSEHOLD_BOOL_POSITIONS = [
+    (i, c) for i, c in enumerate(formats.HOUSEHOLD_COLUMNS) if c in formats.HOUSEHOLD_BOOL_COLUMNS
+]
+_PERSON_BOOL_POSITIONS = [
+    (i, c) for i, c in enumerate(formats.PERSON_COLUMNS) if c in formats.PERSON_BOOL_COLUMNS
+]
+
+
+def _text(value: Any, column: str, max_length: int) -> str:
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if len(text) > max_length:
+        raise RowError(column, "value.too_long", MSG_TOO_LONG, max=max_length)
+    return text
+
+
+def _required(value: Any, column: str) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise RowError(column, "value.required", MSG_REQUIRED)
+    return text
+
+
+def _choice(
+    value: Any, column: str, allowed: frozenset[str], *, required: bool = False, default: str = ""
+) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise RowError(column, "value.required", MSG_REQUIRED)
+        return default
+    if text in allowed:
+        return text
+    folded = _SEX_ALIASES.get(text.upper(), text.upper()) if column == "sex" else text.lower()
+    if folded in allowed:
+        return folded
+    raise RowError(column, "value.choice", MSG_CHOICE, value=text[:40], choices=", ".join(sorted(allowed)))
+
+
+def _bool(value: Any, column: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise RowError(column, "value.boolean", MSG_BOOLEAN, value=str(value)[:40])
+
+
+def _int(value: Any, column: str, low: int, high: int) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value) if not isinstance(value, float) or value.is_integer() else None
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise RowError(column, "value.integer", MSG_INTEGER, value=str(value)[:40], min=low, max=high)
+    return number
+
+
+def _float(value: Any, column: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise RowError(column, "value.number", MSG_NUMBER, value=str(value)[:40])
+    return number
+
+
+def _date(value: Any, column: str, today: datetime.date, *, required: bool) -> datetime.date | None:
+    """An ISO date (YYYY-MM-DD, or a date from Parquet), not after ``today``."""
+    if value is None or value == "":
+        if required:
+            raise RowError(column, "value.required", MSG_REQUIRED)
+        return None
+    day = _as_date(value)
+    if day is None:
+        text = str(value).strip()
+        if not text and not required:
+            return None
+        raise RowError(column, "value.date", MSG_DATE, value=text[:40])
+    if day > today:
+        raise RowError(column, "value.future_date", MSG_FUTURE_DATE)
+    return day
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if len(text) != 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Validator:
+    """Turns raw rows (strings from CSV, or typed Parquet values) into typed rows, or raises RowError.
+
+    Holds the state that spans a file: KKs and NIKs seen (second occurrence rejected) and the KKs that
+    already have a head of family. Safe to use from one thread at a time; it never touches the database.
+    """
+
+    def __init__(self, *, villages: frozenset[str], districts: frozenset[str], today: datetime.date) -> None:
+        self.villages, self.districts, self.today = villages, districts, today
+        self.kks_seen: set[int] = set()
+        self.niks_seen: set[int] = set()
+        self.heads: set[int] = set()
+        self._kk_cache: dict[str, str | IdentifierError] = {}
+
+    @classmethod
+    def for_database(cls) -> Validator:
+        return cls(
+            villages=frozenset(Village.objects.values_list("code", flat=True)),
+            districts=frozenset(District.objects.values_list("code", flat=True)),
+            today=timezone.localdate(),
+        )
+
+    def kk(self, value: Any) -> str:
+        """The cleaned KK, parsed once per distinct value (a KK repeats on every member's row)."""
+        raw = "" if value is None else str(value)
+        cached = self._kk_cache.get(raw)
+        if cached is None:
+            try:
+                cached = parse_kk(raw, today=self.today, district_codes=self.districts).kk
+            except IdentifierError as error:
+                cached = error
+            if len(self._kk_cache) > 500_000:
+                self._kk_cache.clear()
+            self._kk_cache[raw] = cached
+        if isinstance(cached, IdentifierError):
+            raise RowError("kk", cached.code, cached.message)
+        return cached
+
+    def household(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        kk = self.kk(values[0])
+        if int(kk) in self.kks_seen:
+            raise RowError("kk", "kk.duplicate", MSG_KK_DUPLICATE)
+        village = _required(values[1], "village_code")
+        if village not in self.villages:
+            raise RowError("village_code", "village.unknown", MSG_VILLAGE_UNKNOWN, value=village[:40])
+        row: list[Any] = [
+            kk,
+            village,
+            _text(values[2], "address", 255),
+            _text(values[3], "rt", 3),
+            _text(values[4], "rw", 3),
+            _int(values[5], "floor_area_m2", 0, MAX_INT),
+        ]
+        for position, column in _HOUSEHOLD_CHOICE_POSITIONS:
+            row.append(_choice(values[position], column, HOUSEHOLD_CHOICES[column]))
+        for position, column in _HOUSEHOLD_BOOL_POSITIONS:
+            row.append(_bool(values[position], column))
+        row.append(_float(values[19], "welfare_score"))
+        row.append(_int(values[20], "decile", 1, 10))
+        row.append(_choice(values[21], "status", HOUSEHOLD_CHOICES["status"], default="active"))
+        self.kks_seen.add(int(kk))
+        return tuple(row)
+
+    def person(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        today = self.today
+        try:
+            sex = _choice(values[3], "sex", PERSON_CHOICES["sex"], required=True)
+            birth_date = _date(values[4], "birth_date", today, required=True)
+        except RowError:
+            self._nik(values[0], None, None)  # a broken NIK is the more useful message
+            raise
+        nik = self._nik(values[0], sex, birth_date)
+        if int(nik) in self.niks_seen:
+            raise RowError("nik", "nik.duplicate", MSG_NIK_DUPLICATE)
+        kk = self.kk(values[1])
+        full_name = clean_full_name(_required(values[2], "full_name"))
+        if len(full_name) > 150:
+            raise RowError("full_name", "value.too_long", MSG_TOO_LONG, max=150)
+        relationship = _choice(values[6], "relationship", PERSON_CHOICES["relationship"], required=True)
+        if relationship == "head" and int(kk) in self.heads:
+            raise RowError("relationship", "person.second_head", MSG_SECOND_HEAD)
+        deceased = _date(values[17], "deceased_date", today, required=False)
+        if deceased is not None and birth_date is not None and deceased < birth_date:
+            raise RowError("deceased_date", "person.death_before_birth", MSG_DEATH_BEFORE_BIRTH)
+        row = (
+            nik, kk, full_name, sex, birth_date,
+            _text(values[5], "birth_place", 100),
+            relationship,
+            _choice(values[7], "marital_status", PERSON_CHOICES["marital_status"], required=True),
+            _choice(values[8], "education", PERSON_CHOICES["education"]),
+            _choice(values[9], "schooling", PERSON_CHOICES["schooling"]),
+            _choice(values[10], "occupation", PERSON_CHOICES["occupation"]),
+            _bool(values[11], "is_civil_servant"), _bool(values[12], "is_military"),
+            _bool(values[13], "is_police"),
+            _choice(values[14], "disability", PERSON_CHOICES["disability"], default="none"),
+            _bool(values[15], "chronic_illness"), _bool(values[16], "is_pregnant"),
+            deceased,
+        )  # fmt: skip
+        self.niks_seen.add(int(nik))
+        if relationship == "head":
+            self.heads.add(int(kk))
+        return row
+
+    def _nik(self, value: Any, sex: str | None, birth_date: datetime.date | None) -> str:
+        try:
+            return parse_nik(
+                "" if value is None else str(value),
+                sex=sex,
+                birth_date=birth_date,
+                today=self.today,
+                district_codes=self.districts,
+            ).nik
+        except IdentifierError as error:
+            raise RowError("nik", error.code, error.message) from None
