@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from bansos.lookup import antibot, services
+from bansos.lookup import antibot, ratelimit, services
 from bansos.lookup.ratelimit import client_ip
 from bansos.lookup.selectors import LookupResult
 from bansos.regions.selectors import children
@@ -108,6 +108,7 @@ def region_children(request: HttpRequest, code: str) -> list[dict[str, str]]:
 
 @lookup_router.get("/challenge", summary="A new ALTCHA proof-of-work challenge")
 def challenge(request: HttpRequest) -> dict[str, object]:
+    ratelimit.check_challenge(client_ip(request))
     return antibot.new_challenge()
 
 

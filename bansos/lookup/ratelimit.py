@@ -1,6 +1,7 @@
 """Fixed-window rate limits in Django's cache (cache.add + cache.incr: atomic on Redis and memcached).
 
-Limits are (requests, window seconds) from settings: LOOKUP_RATE_PER_IP and LOOKUP_RATE_PER_NIK. A NIK is
+Limits are (requests, window seconds) from settings: LOOKUP_RATE_PER_IP, LOOKUP_RATE_PER_NIK and
+LOOKUP_RATE_CHALLENGES_PER_IP (ALTCHA challenges issued). A NIK is
 counted under its blind index, never in clear. The client address is REMOTE_ADDR unless
 LOOKUP_TRUSTED_PROXY_HEADER names a header set by our own proxy (e.g. "HTTP_X_FORWARDED_FOR"); then the
 address LOOKUP_TRUSTED_PROXY_COUNT hops from the right of that header is used.
@@ -21,6 +22,7 @@ from bansos.core.errors import DomainError
 
 DEFAULT_PER_IP = (20, 60)
 DEFAULT_PER_NIK = (5, 600)
+DEFAULT_CHALLENGES_PER_IP = (60, 60)
 PREFIX = "lookup:rl:"
 
 
@@ -67,6 +69,12 @@ def client_ip(request: HttpRequest) -> str:
 def check_ip(ip: str) -> None:
     limit, window = _limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
     hit("ip", ip, limit=limit, window=window)
+
+
+def check_challenge(ip: str) -> None:
+    """Issuing a challenge costs the server one key derivation: limit it per client too."""
+    limit, window = _limit("LOOKUP_RATE_CHALLENGES_PER_IP", DEFAULT_CHALLENGES_PER_IP)
+    hit("challenge", ip, limit=limit, window=window)
 
 
 def check_nik(nik: str) -> None:

@@ -140,3 +140,9 @@ def test_rate_limited_api_gives_429_with_retry_after() -> None:
 
 def test_nik_lookup_is_post_only() -> None:
     assert Client().get("/api/lookup/nik", {"nik": new_nik(GAMBIR)}).status_code == 405
+
+
+@override_settings(LOOKUP_RATE_CHALLENGES_PER_IP=(2, 60))
+def test_challenges_are_rate_limited_per_client() -> None:
+    client = Client()
+    assert [client.get("/api/lookup/challenge").status_code for _ in range(3)] == [200, 200, 429]
