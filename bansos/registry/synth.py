@@ -20,7 +20,8 @@ What it models:
   NTT, Papua). Base lists come from Faker's ``id_ID`` provider, read once.
 * NIK from the village's district, birth date and sex, KK from the district and an issue date after the
   head's 18th birthday and the youngest member's birth; serials count per district and date, so both are
-  unique (within one run; different seeds over the same villages reuse numbers).
+  unique. Each run's serials sit in a block chosen from its arguments (:func:`serial_block`), so runs
+  with different arguments almost never reuse each other's numbers in the same database.
 * A latent household wealth drives housing, utilities, assets, education and occupations; a proxy-means
   welfare score (higher is better off) ranks households into ten equal-sized deciles.
 * ~1% deceased, ~2-3% of adults ASN/TNI/Polri (with pensioners), village officials, certified teachers,
@@ -35,6 +36,7 @@ from __future__ import annotations
 import bisect
 import csv
 import functools
+import hashlib
 import itertools
 import math
 import random
@@ -50,7 +52,7 @@ from django.db import transaction
 from faker.providers.person.id_ID import Provider as _FakerIdProvider
 
 from bansos.core.audit import Actor, record
-from bansos.registry import formats
+from bansos.registry import bulk, formats
 from bansos.registry.identifiers import MAX_SERIAL, kk_for, nik_for
 from bansos.registry.models import Provenance
 
@@ -61,6 +63,8 @@ REFERENCE_DATE = date(2026, 1, 1)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "regions" / "data"
 DEFAULT_PER_VILLAGE = 250
+SERIAL_BLOCK_SIZE = 50
+SERIAL_BLOCKS = MAX_SERIAL // SERIAL_BLOCK_SIZE  # 199 blocks: serials 1-50, 51-100, ..., 9901-9950
 CHUNK_SIZE = 50_000
 
 HOUSEHOLD_ROW_ORDER: tuple[str, ...] = (
@@ -820,10 +824,11 @@ class _VillageCtx:
 
 
 class _Generator:
-    def __init__(self, *, seed: int, today: date) -> None:
+    def __init__(self, *, seed: int, today: date, serial_block: int = 0) -> None:
         self.rng = random.Random(seed)
         self.today = today
         self.today_ord = today.toordinal()
+        self.serial_base = serial_block * SERIAL_BLOCK_SIZE
         self.namer = _Namer(self.rng)
         self.nik_serials: dict[int, int] = {}
         self.kk_serials: dict[int, int] = {}
@@ -995,18 +1000,21 @@ class _Generator:
     # -- identifiers ------------------------------------------------------------------------------------
 
     def nik(self, district: str, birth_ord: int, sex: str) -> tuple[str, date]:
-        """A unique NIK and the birth date it encodes: on the (rare) exhaustion of a day's serials in the
-        district the birth date moves a day earlier."""
+        """A unique NIK and the birth date it encodes: on the (rare) exhaustion of the run's serials for a
+        day in the district the birth date moves a day earlier."""
         district_key = int(district) << 21
         female = sex == "F"
         serials = self.nik_serials
         while True:
             key = district_key | birth_ord << 1 | female
             serial = serials.get(key, 0) + 1
-            if serial <= MAX_SERIAL:
+            if serial <= SERIAL_BLOCK_SIZE:
                 serials[key] = serial
                 birth = date.fromordinal(birth_ord)
-                return nik_for(district_code=district, birth_date=birth, sex=sex, serial=serial), birth
+                nik = nik_for(
+                    district_code=district, birth_date=birth, sex=sex, serial=self.serial_base + serial
+                )
+                return nik, birth
             birth_ord -= 1
 
     def kk(self, district: str, issued_ord: int) -> str:
@@ -1014,9 +1022,10 @@ class _Generator:
         while True:
             key = district_int << 20 | issued_ord
             serial = self.kk_serials.get(key, 0) + 1
-            if serial <= MAX_SERIAL:
+            if serial <= SERIAL_BLOCK_SIZE:
                 self.kk_serials[key] = serial
-                return kk_for(district_code=district, issued_on=date.fromordinal(issued_ord), serial=serial)
+                issued_on = date.fromordinal(issued_ord)
+                return kk_for(district_code=district, issued_on=issued_on, serial=self.serial_base + serial)
             issued_ord -= 1
 
     # -- people -----------------------------------------------------------------------------------------
@@ -1261,13 +1270,15 @@ def generate(
     if per_village < 1:
         raise ValueError("per_village must be at least 1")
     today = today or REFERENCE_DATE
-    gen = _Generator(seed=seed, today=today)
-    if villages:
+    explicit = sorted(dict.fromkeys(villages or ()))
+    block = serial_block(seed=seed, people=people, per_village=per_village, villages=explicit, today=today)
+    gen = _Generator(seed=seed, today=today, serial_block=block)
+    if explicit:
         catalogue = village_catalogue()
-        unknown = sorted(code for code in villages if code not in catalogue)
+        unknown = [code for code in explicit if code not in catalogue]
         if unknown:
             raise ValueError(f"unknown village codes: {', '.join(unknown[:5])}")
-        codes = sorted(dict.fromkeys(villages))
+        codes = explicit
     else:
         codes = choose_villages(max(1, math.ceil(people / per_village)), gen.rng) if people else []
     for code, quota in zip(codes, _split(people, len(codes)), strict=True):
@@ -1278,6 +1289,18 @@ def generate(
         if progress is not None:
             progress(quota)
     return Population(seed=seed, today=today, villages=codes, households=gen.finish(), people=gen.people)
+
+
+def serial_block(*, seed: int, people: int, per_village: int, villages: Sequence[str], today: date) -> int:
+    """The block of NIK/KK serials a run uses, from all its arguments (stable across processes).
+
+    Serials count from 1 per district and date within a run; offsetting each run into one of 199 blocks
+    of 50 keeps runs with different arguments (another seed, size or village list) from reusing each
+    other's numbers, which the upsert by NIK/KK would otherwise merge. Runs with equal arguments share the
+    block, which is what makes them idempotent."""
+    text = f"{seed}|{people}|{per_village}|{','.join(villages)}|{today.isoformat()}"
+    digest = hashlib.sha256(text.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % SERIAL_BLOCKS
 
 
 def _split(total: int, parts: int) -> list[int]:
@@ -1343,8 +1366,6 @@ def population_synthesize(
     Returns the counts: villages, households and people generated, and how many of them the writer
     inserted or updated (both 0 when the same population is already there).
     """
-    from bansos.registry import bulk  # the set-based writer: encryption, blind index, COPY/upsert
-
     with _bar(people, "generating people", progress) as bar:
         population = generate(
             people=people,

@@ -112,6 +112,21 @@ def test_niks_and_kks_are_unique(population: Population) -> None:
     assert len(set(kks)) == len(kks)
 
 
+def test_runs_with_different_arguments_do_not_share_identifiers() -> None:
+    runs = [
+        generate(people=1_500, seed=1, villages=EXPLICIT_VILLAGES[:1]),
+        generate(people=1_500, seed=2, villages=EXPLICIT_VILLAGES[:1]),
+        generate(people=1_600, seed=1, villages=EXPLICIT_VILLAGES[:1]),
+        generate(people=1_500, seed=1, villages=EXPLICIT_VILLAGES[:1], today=datetime.date(2026, 1, 2)),
+    ]
+    niks = [{p[P["nik"]] for p in run.people} for run in runs]
+    kks = [{h[H["kk"]] for h in run.households} for run in runs]
+    for i in range(len(runs)):
+        for j in range(i + 1, len(runs)):
+            assert not niks[i] & niks[j]
+            assert not kks[i] & kks[j]
+
+
 def test_every_nik_agrees_with_sex_birth_date_and_village_district(population: Population) -> None:
     village_of = {h[H["kk"]]: h[H["village_code"]] for h in population.households}
     for person in population.people:

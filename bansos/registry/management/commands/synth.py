@@ -1,8 +1,8 @@
 """``bansos synth --people N --seed S``: write a deterministic synthetic population into the registry.
 
-Running it again with the same arguments changes nothing (upsert by KK and NIK). Progress bars go to
-stderr; the summary to stdout. Different seeds over the same villages reuse NIK/KK numbers and overwrite
-each other's people, so keep one seed per database.
+Running it again with the same arguments changes nothing (upsert by KK and NIK); runs with different
+arguments add to the registry (their NIK/KK serials come from different blocks). Progress bars go to
+stderr, the summary to stdout.
 """
 
 from __future__ import annotations
