@@ -36,6 +36,7 @@ DEFAULT_MAX_COUNTER = 2000  # the secret counter is drawn from [0, max]: ~1,000 
 DEFAULT_EXPIRES = 300  # seconds
 QUESTION_SALT = "bansos.lookup.question"
 USED_PREFIX = "lookup:antibot:used:"
+MAX_PAYLOAD_LENGTH = 4096  # a real payload is well under 1,000 characters
 
 NUMBER_WORDS = {
     "id": ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh"],
@@ -108,7 +109,7 @@ def new_challenge() -> dict[str, object]:
 def verify_altcha(payload: str) -> None:
     """Accept a solved, unexpired, unused challenge; raise AntiBotError otherwise."""
     try:
-        parsed = altcha.Payload.from_base64(payload)
+        parsed = altcha.Payload.from_base64(payload) if len(payload) <= MAX_PAYLOAD_LENGTH else None
     except (ValueError, KeyError, TypeError, AttributeError):
         parsed = None
     if parsed is None:

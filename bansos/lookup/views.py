@@ -1,7 +1,8 @@
 """Pages of the public check. GET shows the forms (region steps work without JavaScript: the name form
 posts back with ``step`` to reveal the next select); POST searches and renders the result directly, so
-neither the NIK nor the name ever appears in a URL. The typed NIK and name are never echoed on result or
-error pages."""
+neither the NIK nor the name ever appears in a URL. The typed NIK is never echoed; the typed name is
+echoed only into the name field of the form when it is shown again (an error, a region step), never on a
+result page."""
 
 from __future__ import annotations
 
@@ -89,8 +90,8 @@ def index(request: HttpRequest) -> HttpResponse:
         response = _form(request, mode=mode, data=data, error=exc.message, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
-    except DomainError as exc:
-        return _form(request, mode=mode, data=data, error=exc.message, status=exc.status)
+    except DomainError as exc:  # the typed name is kept so it can be corrected; the NIK never is
+        return _form(request, mode=mode, data=data, error=exc.message, status=exc.status, keep_name=True)
     if not results:
         return render(request, "lookup/not_found.html", {"mode": mode})
     return render(request, "lookup/result.html", {"mode": mode, "results": results})

@@ -112,3 +112,9 @@ def test_question_in_english_and_indonesian() -> None:
     with translation.override("id"):
         text = str(antibot.new_question().text)
         assert any(word in text.split() for word in antibot.NUMBER_WORDS["id"][1:10])
+
+
+def test_oversized_payload_is_refused_without_parsing() -> None:
+    with pytest.raises(AntiBotError) as big:
+        antibot.verify(AntiBotAnswer(altcha="A" * 100_000))
+    assert big.value.code == "antibot.invalid"

@@ -197,3 +197,16 @@ def test_search_never_redirects_and_form_posts_to_bare_url() -> None:
 
 def test_home_links_to_the_check() -> None:
     assert 'href="/cek/"' in Client().get("/").content.decode()
+
+
+def test_name_form_error_keeps_the_region_and_name_but_finds_nothing() -> None:
+    make_person(household_with_decile(3), full_name="MUHAMMAD RIZKI")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        URL,
+        {"mode": "name", "province": "31", "regency": "3171", "district": "317101", "village": GAMBIR,
+         "name": "Muhammad Rizki", "question_token": "forged", "question_answer": "7"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<option value="{GAMBIR}" selected>' in html and 'value="Muhammad Rizki"' in html
+    assert "M******D R***I" not in html
