@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -110,24 +110,25 @@ PEOPLE = _Spec(PERSON_TABLE, "nik_index", PERSON_PREPARED, PERSON_VALUE_COLUMNS)
 # ---------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Prepared:
+    """Rows with their blind index, ciphertext and name key computed: the CPU-heavy half of a write, which
+    needs no database (so a caller may prepare the next batch in a thread while the database writes)."""
+
+    spec: _Spec
+    rows: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def upsert_households(
     rows: Iterable[Sequence[Any]], *, provenance: str, import_run_id: int | None = None
 ) -> BulkResult:
     """Insert or update households by KK (rows in ``formats.HOUSEHOLD_COLUMNS`` order).
 
     When a household moves to another village, its members' denormalised village follows."""
-    ring = crypto.keyring()
-    result = BulkResult()
-    now = timezone.now()
-    with transaction.atomic():
-        for batch in _batches(rows):
-            prepared, duplicates = _prepare_households(batch, ring)
-            result.duplicates += duplicates
-            inserted, updated = _write(HOUSEHOLDS, prepared, provenance, import_run_id, now)
-            result.inserted += inserted
-            result.updated += updated
-            result.unchanged += len(prepared) - inserted - updated
-    return result
+    return _upsert(prepare_households, write_households, rows, provenance, import_run_id)
 
 
 def upsert_people(
@@ -135,23 +136,80 @@ def upsert_people(
 ) -> BulkResult:
     """Insert or update people by NIK (rows in ``formats.PERSON_COLUMNS`` order); their household is
     found by KK. People whose KK has no household are skipped and reported by position."""
+    return _upsert(prepare_people, write_people, rows, provenance, import_run_id)
+
+
+def prepare_households(rows: Sequence[Sequence[Any]]) -> Prepared:
+    """Household rows in target-column order: (kk_index, kk_encrypted, village_id, ...)."""
     ring = crypto.keyring()
+    blind_index, encrypt = crypto.blind_index, crypto.encrypt
+    prepared = []
+    for r in rows:
+        kk = r[0]
+        prepared.append((
+            blind_index(kk, ring), encrypt(kk, ring), r[1],
+            r[2] or "", r[3] or "", r[4] or "", r[5],
+            r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
+            r[13] or "",
+            bool(r[14]), bool(r[15]), bool(r[16]), bool(r[17]), bool(r[18]),
+            r[19], r[20], r[21] or "active",
+        ))  # fmt: skip
+    return Prepared(HOUSEHOLDS, prepared)
+
+
+def prepare_people(rows: Sequence[Sequence[Any]]) -> Prepared:
+    """Person rows in target-column order, but with the KK's blind index where the household id and
+    village go (they are looked up when written): (nik_index, nik_encrypted, kk_index, full_name, ...)."""
+    ring = crypto.keyring()
+    blind_index, encrypt, name_key = crypto.blind_index, crypto.encrypt, _name_key
+    kk_indexes: dict[str, str] = {}
+    prepared = []
+    for r in rows:
+        kk, nik, full_name = r[1], r[0], r[2]
+        kk_index = kk_indexes.get(kk)
+        if kk_index is None:
+            kk_index = kk_indexes[kk] = blind_index(kk, ring)
+        prepared.append((
+            blind_index(nik, ring), encrypt(nik, ring), kk_index, full_name, name_key(full_name),
+            r[3], r[4], r[5] or "", r[6], r[7], r[8] or "", r[9] or "", r[10] or "",
+            bool(r[11]), bool(r[12]), bool(r[13]), r[14] or "none", bool(r[15]), bool(r[16]), r[17],
+        ))  # fmt: skip
+    return Prepared(PEOPLE, prepared)
+
+
+def write_households(prepared: Prepared, *, provenance: str, import_run_id: int | None = None) -> BulkResult:
+    """Upsert prepared households (see :func:`prepare_households`) in one transaction."""
     result = BulkResult()
     now = timezone.now()
     with transaction.atomic():
-        offset = 0
-        for batch in _batches(rows):
-            households = _households_by_kk_index(
-                {crypto.blind_index(kk, ring) for kk in {row[1] for row in batch}}
-            )
-            prepared, missing, duplicates = _prepare_people(batch, ring, households)
-            result.missing_household.extend(offset + position for position in missing)
-            result.duplicates += duplicates
-            inserted, updated = _write(PEOPLE, prepared, provenance, import_run_id, now)
-            result.inserted += inserted
-            result.updated += updated
-            result.unchanged += len(prepared) - inserted - updated
-            offset += len(batch)
+        for start in range(0, len(prepared.rows), BATCH_SIZE):
+            batch = prepared.rows[start : start + BATCH_SIZE]
+            unique = list({row[0]: row for row in batch}.values())  # the last of equal keys wins
+            result.duplicates += len(batch) - len(unique)
+            _add(result, _write(HOUSEHOLDS, unique, provenance, import_run_id, now), len(unique))
+    return result
+
+
+def write_people(prepared: Prepared, *, provenance: str, import_run_id: int | None = None) -> BulkResult:
+    """Upsert prepared people (see :func:`prepare_people`) in one transaction; their household and village
+    come from the household with their KK. Positions in ``missing_household`` index ``prepared.rows``."""
+    result = BulkResult()
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(prepared.rows), BATCH_SIZE):
+            batch = prepared.rows[start : start + BATCH_SIZE]
+            households = _households_by_kk_index({row[2] for row in batch})
+            unique: dict[str, tuple[Any, ...]] = {}
+            missing_before = len(result.missing_household)
+            for position, row in enumerate(batch, start):
+                household = households.get(row[2])
+                if household is None:
+                    result.missing_household.append(position)
+                else:
+                    unique[row[0]] = (row[0], row[1], *household, *row[3:])
+            missing = len(result.missing_household) - missing_before
+            result.duplicates += len(batch) - len(unique) - missing
+            _add(result, _write(PEOPLE, list(unique.values()), provenance, import_run_id, now), len(unique))
     return result
 
 
@@ -162,64 +220,38 @@ def existing_kks(kks: Iterable[str]) -> set[str]:
     return {by_index[index] for index in _households_by_kk_index(set(by_index))}
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Preparing rows (pure Python, the same for both databases)
-# ---------------------------------------------------------------------------------------------------------
+def _upsert(
+    prepare: Callable[[Sequence[Sequence[Any]]], Prepared],
+    write: Callable[..., BulkResult],
+    rows: Iterable[Sequence[Any]],
+    provenance: str,
+    import_run_id: int | None,
+) -> BulkResult:
+    total = BulkResult()
+    with transaction.atomic():
+        offset = 0
+        for batch in _batches(rows):
+            part = write(prepare(batch), provenance=provenance, import_run_id=import_run_id)
+            total.inserted += part.inserted
+            total.updated += part.updated
+            total.unchanged += part.unchanged
+            total.duplicates += part.duplicates
+            total.missing_household.extend(offset + position for position in part.missing_household)
+            offset += len(batch)
+    return total
+
+
+def _add(result: BulkResult, written: tuple[int, int], rows: int) -> None:
+    inserted, updated = written
+    result.inserted += inserted
+    result.updated += updated
+    result.unchanged += rows - inserted - updated
 
 
 def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
-
-
-def _prepare_households(
-    batch: list[Sequence[Any]], ring: crypto.Keyring
-) -> tuple[list[tuple[Any, ...]], int]:
-    """Rows keyed by blind index (the last of equal keys wins) in target-column order."""
-    blind_index, encrypt = crypto.blind_index, crypto.encrypt
-    by_key: dict[str, tuple[Any, ...]] = {}
-    for r in batch:
-        kk = r[0]
-        index = blind_index(kk, ring)
-        by_key[index] = (
-            index, encrypt(kk, ring), r[1],
-            r[2] or "", r[3] or "", r[4] or "", r[5],
-            r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
-            r[13] or "",
-            bool(r[14]), bool(r[15]), bool(r[16]), bool(r[17]), bool(r[18]),
-            r[19], r[20], r[21] or "active",
-        )  # fmt: skip
-    return list(by_key.values()), len(batch) - len(by_key)
-
-
-def _prepare_people(
-    batch: list[Sequence[Any]], ring: crypto.Keyring, households: dict[str, tuple[int, str]]
-) -> tuple[list[tuple[Any, ...]], list[int], int]:
-    """Rows keyed by blind index in target-column order, the positions whose household is missing, and
-    the number of rows replaced by a later row with the same NIK."""
-    blind_index, encrypt, name_key = crypto.blind_index, crypto.encrypt, _name_key
-    kk_indexes: dict[str, str] = {}
-    by_key: dict[str, tuple[Any, ...]] = {}
-    missing: list[int] = []
-    for position, r in enumerate(batch):
-        kk = r[1]
-        kk_index = kk_indexes.get(kk)
-        if kk_index is None:
-            kk_index = kk_indexes[kk] = blind_index(kk, ring)
-        household = households.get(kk_index)
-        if household is None:
-            missing.append(position)
-            continue
-        nik = r[0]
-        index = blind_index(nik, ring)
-        full_name = r[2]
-        by_key[index] = (
-            index, encrypt(nik, ring), household[0], household[1], full_name, name_key(full_name),
-            r[3], r[4], r[5] or "", r[6], r[7], r[8] or "", r[9] or "", r[10] or "",
-            bool(r[11]), bool(r[12]), bool(r[13]), r[14] or "none", bool(r[15]), bool(r[16]), r[17],
-        )  # fmt: skip
-    return list(by_key.values()), missing, len(batch) - len(missing) - len(by_key)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -291,6 +291,9 @@ class Chunk:
     end: int  # data rows read so far (the checkpoint after this chunk)
     accepted: list[tuple[int, int, tuple[Any, ...]]]  # (data index, row number, typed row)
     rejects: list[Reject]
+    done: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # written by an earlier attempt
+    todo: list[int] = field(default_factory=list)  # row numbers of the rows in ``prepared``
+    prepared: bulk.Prepared | None = None  # None when the whole chunk was written by an earlier attempt
 
 
 def _import_households(
@@ -303,14 +306,16 @@ def _import_households(
     progress: bool,
 ) -> None:
     counts, done = report.households, run.households_done
+    chunks = validated_chunks(source, validator.household, chunk_size)
     with _progress_bar(source, "households", progress) as bar:
-        for chunk in prefetch(validated_chunks(source, validator.household, chunk_size)):
-            todo = [row for index, _number, row in chunk.accepted if index >= done]
-            counts.skipped += len(chunk.accepted) - len(todo)
+        for chunk in prefetch(prepared_chunks(chunks, done, bulk.prepare_households)):
             rows_read = _count_read(counts, chunk)
-            if chunk.end > done:
+            counts.skipped += len(chunk.done)
+            if chunk.prepared is not None:
                 with transaction.atomic():
-                    result = bulk.upsert_households(todo, provenance=Provenance.IMPORT, import_run_id=run.pk)
+                    result = bulk.write_households(
+                        chunk.prepared, provenance=Provenance.IMPORT, import_run_id=run.pk
+                    )
                     counts.add(result)
                     _checkpoint(
                         run, households_done=chunk.end, households_written=result.written, report=report
@@ -329,28 +334,39 @@ def _import_people(
     progress: bool,
 ) -> None:
     counts, done = report.people, run.people_done
+    chunks = validated_chunks(source, validator.person, chunk_size)
     with _progress_bar(source, "people", progress) as bar:
-        for chunk in prefetch(validated_chunks(source, validator.person, chunk_size)):
+        for chunk in prefetch(prepared_chunks(chunks, done, bulk.prepare_people)):
             rows_read = _count_read(counts, chunk)
-            skipped = [(number, row) for index, number, row in chunk.accepted if index < done]
-            todo = [(number, row) for index, number, row in chunk.accepted if index >= done]
-            counts.skipped += len(skipped)
-            orphans = _orphans_already_done(skipped)
-            if chunk.end > done:
+            counts.skipped += len(chunk.done)
+            orphans = _orphans_already_done(chunk.done)
+            if chunk.prepared is not None:
                 with transaction.atomic():
-                    result = bulk.upsert_people(
-                        [row for _number, row in todo], provenance=Provenance.IMPORT, import_run_id=run.pk
+                    result = bulk.write_people(
+                        chunk.prepared, provenance=Provenance.IMPORT, import_run_id=run.pk
                     )
                     counts.add(result)
-                    orphans += [todo[position][0] for position in result.missing_household]
-                    chunk.rejects += [_no_household(source.name, number) for number in orphans]
+                    orphans += [chunk.todo[position] for position in result.missing_household]
                     counts.rejected += len(orphans)
                     _checkpoint(run, people_done=chunk.end, people_written=result.written, report=report)
             else:
-                chunk.rejects += [_no_household(source.name, number) for number in orphans]
                 counts.rejected += len(orphans)
+            chunk.rejects += [_no_household(source.name, number) for number in orphans]
             _write_rejects(rejects, sorted(chunk.rejects, key=lambda reject: reject.row))
             bar.update(rows_read)
+
+
+def prepared_chunks(
+    chunks: Iterable[Chunk], done: int, prepare: Callable[[Sequence[Sequence[Any]]], bulk.Prepared]
+) -> Iterator[Chunk]:
+    """Split each chunk at the checkpoint ``done`` and prepare the rows still to write (no database)."""
+    for chunk in chunks:
+        chunk.done = [(number, row) for index, number, row in chunk.accepted if index < done]
+        if chunk.end > done:
+            todo = [(number, row) for index, number, row in chunk.accepted if index >= done]
+            chunk.todo = [number for number, _row in todo]
+            chunk.prepared = prepare([row for _number, row in todo])
+        yield chunk
 
 
 def _count_read(counts: Counts, chunk: Chunk) -> int:

@@ -248,3 +248,20 @@ def test_synthetic_population_round_trips_through_the_writer() -> None:
         value if value is not None or column == "deceased_date" else ""
         for column, value in zip(formats.PERSON_COLUMNS[2:], sample[2:], strict=True)
     ]
+
+
+def test_prepare_needs_no_database_and_write_reports_prepared_positions(
+    django_assert_num_queries: Any,
+) -> None:
+    households, people = family()
+    bulk.upsert_households(households[:1], provenance="import")
+    orphan = person_row(nik_number(8, village=KEUDE_BAKONGAN), households[1][0])
+
+    with django_assert_num_queries(0):
+        prepared = bulk.prepare_people([people[0], orphan, people[1], people[0]])
+    result = bulk.write_people(prepared, provenance="import")
+
+    assert len(prepared) == 4
+    assert prepared.rows[0][0] == crypto.blind_index(people[0][0])
+    assert crypto.decrypt(prepared.rows[0][1]) == people[0][0]
+    assert (result.inserted, result.duplicates, result.missing_household) == (2, 1, [1])

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone, translation
 
+from bansos.core import crypto
 from bansos.core.audit import SystemActor
 from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
@@ -426,16 +427,16 @@ def test_interrupted_import_resumes_from_its_checkpoint(
 ) -> None:
     households, people = bigger_files(tmp_path)
     expected_state, expected_rejects = uninterrupted(households, people)
-    real_upsert = bulk.upsert_people
+    real_write = bulk.write_people
     calls: list[int] = []
 
-    def crash_on_second_chunk(rows: list[Any], **options: Any) -> bulk.BulkResult:
-        calls.append(len(rows))
+    def crash_on_second_chunk(prepared: bulk.Prepared, **options: Any) -> bulk.BulkResult:
+        calls.append(len(prepared))
         if len(calls) == 2:
             raise RuntimeError("power cut")
-        return real_upsert(rows, **options)
+        return real_write(prepared, **options)
 
-    monkeypatch.setattr(bulk, "upsert_people", crash_on_second_chunk)
+    monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="power cut"):
         run_import(households, people, chunk_size=2)
     run = ImportRun.objects.get()
@@ -444,11 +445,11 @@ def test_interrupted_import_resumes_from_its_checkpoint(
     first_chunk = snapshot()["people"]
     calls.clear()
 
-    def spy(rows: list[Any], **options: Any) -> bulk.BulkResult:
-        calls.append(len(rows))
-        return real_upsert(rows, **options)
+    def spy(prepared: bulk.Prepared, **options: Any) -> bulk.BulkResult:
+        calls.append(len(prepared))
+        return real_write(prepared, **options)
 
-    monkeypatch.setattr(bulk, "upsert_people", spy)
+    monkeypatch.setattr(bulk, "write_people", spy)
 
     report = run_import(households, people, chunk_size=2)
 
@@ -469,18 +470,19 @@ def test_import_interrupted_among_households_resumes_there(
 ) -> None:
     households, people = bigger_files(tmp_path)
     expected_state, _ = uninterrupted(households, people)
-    real_upsert = bulk.upsert_households
+    real_write = bulk.write_households
+    kk3_index = crypto.blind_index(KK3)
 
-    def crash(rows: list[Any], **options: Any) -> bulk.BulkResult:
-        if any(row[0] == KK3 for row in rows):
+    def crash(prepared: bulk.Prepared, **options: Any) -> bulk.BulkResult:
+        if any(row[0] == kk3_index for row in prepared.rows):
             raise KeyboardInterrupt
-        return real_upsert(rows, **options)
+        return real_write(prepared, **options)
 
-    monkeypatch.setattr(bulk, "upsert_households", crash)
+    monkeypatch.setattr(bulk, "write_households", crash)
     with pytest.raises(KeyboardInterrupt):
         run_import(households, people, chunk_size=2)
     assert (ImportRun.objects.get().households_done, Household.objects.count()) == (2, 2)
-    monkeypatch.setattr(bulk, "upsert_households", real_upsert)
+    monkeypatch.setattr(bulk, "write_households", real_write)
 
     report = run_import(households, people, chunk_size=5)  # another chunk size resumes just as well
 
