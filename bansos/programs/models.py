@@ -219,6 +219,7 @@ class RankingRun(models.Model):
     model_version = models.CharField(_("model version"), max_length=40)
     regional_versions = models.JSONField(_("regional model versions"), default=dict, blank=True)
     households_ranked = models.PositiveIntegerField(_("households ranked"), default=0)
+    households_changed = models.PositiveIntegerField(_("households whose score or decile changed"), default=0)
     households_cleared = models.PositiveIntegerField(_("households cleared"), default=0)
     decile_counts = models.JSONField(_("households per decile"), default=dict, blank=True)
     seconds = models.FloatField(_("seconds"), default=0)

@@ -108,13 +108,15 @@ def validate_weights(weights: Any) -> None:
 
 
 def _lit(value: float) -> str:
-    return repr(float(value))
+    # PostgreSQL types a decimal literal as numeric (slow arithmetic, slow sort): make it float8
+    text = repr(float(value))
+    return f"{text}::float8" if connection.vendor == "postgresql" else text
 
 
 def _case(column: str, mapping: dict[str, Any]) -> str:
     # values are validated choices (identifier-like strings), safe to inline as literals
     whens = " ".join(f"WHEN '{value}' THEN {_lit(weight)}" for value, weight in sorted(mapping.items()))
-    return f"(CASE {column} {whens} ELSE 0.0 END)"
+    return f"(CASE {column} {whens} ELSE {_lit(0.0)} END)"
 
 
 def score_expression(weights: dict[str, Any]) -> str:
@@ -125,7 +127,7 @@ def score_expression(weights: dict[str, Any]) -> str:
         if name in HOUSEHOLD_CATEGORICAL:
             terms.append(_case(f"h.{name}", weight))
         elif name in HOUSEHOLD_BOOLEAN:
-            terms.append(f"(CASE WHEN h.{name} THEN {_lit(weight)} ELSE 0.0 END)")
+            terms.append(f"(CASE WHEN h.{name} THEN {_lit(weight)} ELSE {_lit(0.0)} END)")
         else:
             terms.append(f"(COALESCE(h.{name}, 0) * {_lit(weight)})")
     for name, weight in sorted(weights.get("members", {}).items()):
@@ -133,7 +135,7 @@ def score_expression(weights: dict[str, Any]) -> str:
             terms.append(_case(f"a.head_{MEMBER_CATEGORICAL[name]}", weight))
         elif name == "dependency_ratio":
             ratio = (
-                "(COALESCE(a.dependants, 0) * 1.0 / "
+                f"(COALESCE(a.dependants, 0) * {_lit(1.0)} / "
                 "(CASE WHEN COALESCE(a.size, 0) - COALESCE(a.dependants, 0) > 0 "
                 "THEN COALESCE(a.size, 0) - COALESCE(a.dependants, 0) ELSE 1 END))"
             )
@@ -175,6 +177,8 @@ def ranking_statement(
         )
         score = f"(CASE SUBSTR(h.village_id, 1, 4) {whens} ELSE ({score}) END)"
     aggregates, params = member_aggregates_sql(on)
+    # rows whose score and decile are unchanged are not rewritten (no dead tuples, no index churn)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     sql = f"""
         UPDATE {HOUSEHOLD_TABLE} SET welfare_score = r.score, decile = r.decile
         FROM (
@@ -185,6 +189,8 @@ def ranking_statement(
             ) s
         ) r
         WHERE {HOUSEHOLD_TABLE}.id = r.id
+          AND ({HOUSEHOLD_TABLE}.welfare_score {differs} r.score
+               OR {HOUSEHOLD_TABLE}.decile {differs} r.decile)
     """
     return sql, params
 
@@ -215,7 +221,9 @@ def ranking_run(
         sql, params = ranking_statement(national.weights, {c: m.weights for c, m in regional.items()}, on=on)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            run.households_ranked = max(cursor.rowcount, 0)
+            run.households_changed = max(cursor.rowcount, 0)
+            cursor.execute(f"SELECT COUNT(*) FROM {HOUSEHOLD_TABLE} WHERE status = 'active'")
+            run.households_ranked = cursor.fetchone()[0]
             cursor.execute(
                 f"UPDATE {HOUSEHOLD_TABLE} SET welfare_score = NULL, decile = NULL "
                 "WHERE status <> 'active' AND (decile IS NOT NULL OR welfare_score IS NOT NULL)"
@@ -237,6 +245,7 @@ def ranking_run(
                 "model": national.version,
                 "regional_models": run.regional_versions,
                 "ranked": run.households_ranked,
+                "changed": run.households_changed,
                 "cleared": run.households_cleared,
             },
         )

@@ -60,6 +60,6 @@ def test_invalid_rule_in_admin_is_shown_not_saved(client: Client) -> None:
         },
     )  # fmt: skip
     assert response.status_code == 200
-    assert "unknown field &#x27;household.income&#x27;" in response.content.decode()
+    assert "household.income" in response.content.decode()
     rule.refresh_from_db()
     assert rule.expression["field"] == "household.decile"
