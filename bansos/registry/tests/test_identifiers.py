@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +25,14 @@ from bansos.registry.identifiers import (
     parse_kk,
     parse_nik,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def english_messages() -> Iterator[None]:
+    """These tests read the English msgids; the Indonesian catalogue is checked in core/tests/test_i18n."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = datetime.date(2025, 3, 1)
 GAMBIR = "317101"  # Kota Jakarta Pusat, Gambir
