@@ -24,7 +24,7 @@ from django.utils import timezone
 from bansos.core.audit import Actor, actor_label, record
 from bansos.programs.benefits import benefit_update_sql
 from bansos.programs.models import Enrolment, EnrolmentRun, Ground, Period, Rule
-from bansos.programs.rules import HOUSEHOLD_TABLE, compile_rule
+from bansos.programs.rules import HOUSEHOLD_TABLE, RuleSetCompiler
 from bansos.programs.services import ensure_period_changeable
 
 ENROLMENT_TABLE = Enrolment._meta.db_table
@@ -71,7 +71,12 @@ def enrolment_plan(period: Period) -> Plan:
     rules = list(Rule.objects.filter(program=program, active=True).order_by("kind", "position", "id"))
     eligibility = [r for r in rules if r.kind == Rule.Kind.ELIGIBILITY]
     exclusions = [r for r in rules if r.kind == Rule.Kind.EXCLUSION]
-    compiled = {r.pk: compile_rule(r.expression, on=period.starts_on) for r in rules}
+    rule_set = RuleSetCompiler(on=period.starts_on)
+    compiled = {r.pk: rule_set.add(r.expression) for r in rules}
+    aggregate = rule_set.member_aggregate()
+    join, join_params = "", []
+    if aggregate is not None:
+        join, join_params = f"LEFT JOIN ({aggregate[0]}) a ON a.household_id = h.id", aggregate[1]
     previous = previous_period(period)
     was_sql = "0 = 1"
     if previous is not None:
@@ -105,7 +110,7 @@ def enrolment_plan(period: Period) -> Plan:
     # evaluate every rule several times per household).
     fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
     inner = (
-        f"SELECT {', '.join(columns)} FROM {HOUSEHOLD_TABLE} h "
+        f"SELECT {', '.join(columns)} FROM {HOUSEHOLD_TABLE} h {join} "
         f"WHERE ({' AND '.join(eligible_parts)}) OR {was_sql} {fence}"
     )
     eligible = " AND ".join(["c.active = 1", *(f"c.e{i} = 1" for i in range(len(eligibility)))])
@@ -130,7 +135,7 @@ def enrolment_plan(period: Period) -> Plan:
     summary = [
         {"id": r.pk, "kind": r.kind, "reason": r.reason, "name": r.name} for r in [*eligibility, *exclusions]
     ]
-    return Plan(sql=sql, params=select_params + where_params, rules=summary)
+    return Plan(sql=sql, params=select_params + join_params + where_params, rules=summary)
 
 
 def _no_jit(cursor: Any) -> None:

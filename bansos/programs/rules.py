@@ -221,9 +221,10 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
 
 
 class _Compiler:
-    def __init__(self, on: datetime.date) -> None:
+    def __init__(self, on: datetime.date, rule_set: RuleSetCompiler | None = None) -> None:
         self.on = on
         self.params: list[Any] = []
+        self.rule_set = rule_set
 
     def node(self, node: dict[str, Any], member: bool) -> str:
         if "all" in node:
@@ -232,6 +233,10 @@ class _Compiler:
             return "(" + " OR ".join(self.node(n, member) for n in node["any"]) + ")"
         if "not" in node:
             return f"(NOT {self.node(node['not'], member)})"
+        if "any_member" in node and self.rule_set is not None:
+            sub = _Compiler(self.on)
+            inner = sub.node(node["any_member"], True)
+            return f"(COALESCE(a.{self.rule_set.member_column(inner, sub.params)}, 0) = 1)"
         if "any_member" in node:
             inner = self.node(node["any_member"], True)
             return f"EXISTS (SELECT 1 FROM {PERSON_TABLE} p WHERE p.household_id = h.id AND {inner})"
@@ -291,3 +296,42 @@ def compile_member_condition(condition: Any, *, on: datetime.date) -> tuple[str,
     validate_member_condition(condition)
     compiler = _Compiler(on)
     return compiler.node(condition, member=True), compiler.params
+
+
+class RuleSetCompiler:
+    """Compiles several rules for one pass over the household table: every distinct ``any_member``
+    condition becomes one column of a single member aggregate (one scan of people, grouped by household)
+    instead of one EXISTS subquery per condition. Join it as ``LEFT JOIN (<member_aggregate>) a ON
+    a.household_id = h.id``."""
+
+    def __init__(self, *, on: datetime.date) -> None:
+        self.on = on
+        self._columns: dict[tuple[str, tuple[Any, ...]], str] = {}
+        self._conditions: list[tuple[str, list[Any]]] = []
+
+    def member_column(self, sql: str, params: list[Any]) -> str:
+        key = (sql, tuple(params))
+        if key not in self._columns:
+            self._columns[key] = f"m{len(self._conditions)}"
+            self._conditions.append((sql, params))
+        return self._columns[key]
+
+    def add(self, rule: Any) -> tuple[str, list[Any]]:
+        validate_rule(rule)
+        compiler = _Compiler(self.on, self)
+        return compiler.node(rule, member=False), compiler.params
+
+    def member_aggregate(self) -> tuple[str, list[Any]] | None:
+        if not self._conditions:
+            return None
+        params: list[Any] = []
+        columns = []
+        for sql, condition_params in self._conditions:
+            columns.append(
+                f"MAX(CASE WHEN {sql} THEN 1 ELSE 0 END) AS {self._columns[(sql, tuple(condition_params))]}"
+            )
+            params.extend(condition_params)
+        return (
+            f"SELECT p.household_id, {', '.join(columns)} FROM {PERSON_TABLE} p GROUP BY p.household_id",
+            params,
+        )
