@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bansos.core.audit import Actor, actor_label, record
 from bansos.core.errors import DomainError
+from bansos.core.logging import redact
 from bansos.regions.models import District, Village
 from bansos.registry import bulk, formats
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
@@ -78,6 +79,7 @@ MSG_COLUMNS_UNKNOWN = _(
     "The file %(file)s has unknown column(s): %(columns)s. Expected columns: %(expected)s."
 )
 MSG_COLUMNS_REPEATED = _("The file %(file)s names the column(s) %(columns)s more than once.")
+MSG_REJECTS_FOLDER = _("The folder for the rejects file %(file)s does not exist.")
 MSG_BUSY = _("These files are being imported by another process right now (import #%(run)s).")
 
 MSG_ROW_COLUMNS = _("This row has %(found)s cells but the header has %(expected)s columns.")
@@ -170,6 +172,9 @@ def registry_import(
         raise ValueError("chunk_size must be at least 1")
     households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)
     people_file = open_source(Path(people_path), formats.PERSON_COLUMNS, PERSON_REQUIRED)
+    rejects_file = Path(rejects_path) if rejects_path else default_rejects_path(people_file.path)
+    if not rejects_file.parent.is_dir():
+        raise RegistryImportError(MSG_REJECTS_FOLDER, code="import.rejects_folder", file=rejects_file.name)
     fingerprint = files_fingerprint([households_file.path, people_file.path])
     run, resumed = _start_run(
         fingerprint=fingerprint,
@@ -181,7 +186,7 @@ def registry_import(
     if run.status == ImportRun.Status.COMPLETED:
         report.already_imported = True
         return report
-    report.rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(people_file.path)
+    report.rejects_path = rejects_file
     with _run_lock(run), report.rejects_path.open("w", newline="", encoding="utf-8") as rejects_handle:
         rejects = csv.writer(rejects_handle, lineterminator="\n")
         rejects.writerow(REJECT_COLUMNS)
@@ -707,6 +712,11 @@ _PERSON_BOOL_POSITIONS = [
 ]
 
 
+def _shown(value: Any) -> str:
+    """A cell value quoted back in a reason: shortened, and masked if it looks like a NIK/KK."""
+    return redact(str(value).strip()[:40])
+
+
 def _text(value: Any, column: str, max_length: int) -> str:
     if value is None:
         return ""
@@ -736,7 +746,7 @@ def _choice(
     folded = _SEX_ALIASES.get(text.upper(), text.upper()) if column == "sex" else text.lower()
     if folded in allowed:
         return folded
-    raise RowError(column, "value.choice", MSG_CHOICE, value=text[:40], choices=", ".join(sorted(allowed)))
+    raise RowError(column, "value.choice", MSG_CHOICE, value=_shown(text), choices=", ".join(sorted(allowed)))
 
 
 def _bool(value: Any, column: str) -> bool:
@@ -749,7 +759,7 @@ def _bool(value: Any, column: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise RowError(column, "value.boolean", MSG_BOOLEAN, value=str(value)[:40])
+    raise RowError(column, "value.boolean", MSG_BOOLEAN, value=_shown(value))
 
 
 def _int(value: Any, column: str, low: int, high: int) -> int | None:
@@ -760,7 +770,7 @@ def _int(value: Any, column: str, low: int, high: int) -> int | None:
     except ValueError:
         number = None
     if number is None or not low <= number <= high:
-        raise RowError(column, "value.integer", MSG_INTEGER, value=str(value)[:40], min=low, max=high)
+        raise RowError(column, "value.integer", MSG_INTEGER, value=_shown(value), min=low, max=high)
     return number
 
 
@@ -772,7 +782,7 @@ def _float(value: Any, column: str) -> float | None:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
-        raise RowError(column, "value.number", MSG_NUMBER, value=str(value)[:40])
+        raise RowError(column, "value.number", MSG_NUMBER, value=_shown(value))
     return number
 
 
@@ -787,7 +797,7 @@ def _date(value: Any, column: str, today: datetime.date, *, required: bool) -> d
         text = str(value).strip()
         if not text and not required:
             return None
-        raise RowError(column, "value.date", MSG_DATE, value=text[:40])
+        raise RowError(column, "value.date", MSG_DATE, value=_shown(text))
     if day > today:
         raise RowError(column, "value.future_date", MSG_FUTURE_DATE)
     return day
@@ -851,7 +861,7 @@ class Validator:
             raise RowError("kk", "kk.duplicate", MSG_KK_DUPLICATE)
         village = _required(values[1], "village_code")
         if village not in self.villages:
-            raise RowError("village_code", "village.unknown", MSG_VILLAGE_UNKNOWN, value=village[:40])
+            raise RowError("village_code", "village.unknown", MSG_VILLAGE_UNKNOWN, value=_shown(village))
         row: list[Any] = [
             kk,
             village,

@@ -223,6 +223,7 @@ def test_every_kind_of_invalid_row_is_rejected_with_row_code_reason_and_column(t
             household_cells(kk_number(105), floor_type="dirt"),  # row 6: not a floor type
             household_cells(KK2, KEUDE_BAKONGAN),  # row 7: valid
             household_cells(KK3, floor_area_m2="-5"),  # row 8: negative area
+            household_cells(kk_number(106), has_car=KK2),  # row 9: a KK where a yes/no belongs
         ],
     )
     female_code = nik_number(206, sex="F")
@@ -265,6 +266,8 @@ def test_every_kind_of_invalid_row_is_rejected_with_row_code_reason_and_column(t
          "earth, marble, tile.", "floor_type"],
         ["households.csv", "8", "value.integer", "“-5” is not a whole number from 0 to 2147483647.",
          "floor_area_m2"],
+        ["households.csv", "9", "value.boolean",
+         f"“{KK2[:4]}************” is not a yes/no value. Use 1 or 0.", "has_car"],
         ["people.csv", "3", "nik.format", identifier_reason(parse_nik, "31710112"), "nik"],
         ["people.csv", "4", "nik.area_unknown", identifier_reason(parse_nik, "9999991506850001"), "nik"],
         ["people.csv", "5", "nik.sex_mismatch", identifier_reason(parse_nik, female_code, sex="M"), "nik"],
@@ -288,9 +291,9 @@ def test_every_kind_of_invalid_row_is_rejected_with_row_code_reason_and_column(t
         ["people.csv", "17", "nik.birth_date_mismatch",
          identifier_reason(parse_nik, nik_number(215), birth_date=datetime.date(1985, 6, 16)), "nik"],
     ]  # fmt: skip
-    assert (report.households.read, report.households.inserted, report.households.rejected) == (7, 2, 5)
+    assert (report.households.read, report.households.inserted, report.households.rejected) == (8, 2, 6)
     assert (report.people.read, report.people.inserted, report.people.rejected) == (16, 3, 13)
-    assert ImportRun.objects.get().rejected == 18
+    assert ImportRun.objects.get().rejected == 19
     after = snapshot()
     assert after["households"][0] == before["households"][0]  # the existing rows are untouched
     assert after["people"][0] == before["people"][0]
@@ -533,6 +536,7 @@ def test_parquet_files_import_like_csv(tmp_path: Path) -> None:
         ("parquet", "The file people.parquet cannot be read as Parquet: "),
         ("suffix", "The file people.xlsx must be a .csv or .parquet file."),
         ("empty", "The file people.csv is empty: the first row must name the columns."),
+        ("rejects", "The folder for the rejects file r.csv does not exist."),
     ],
 )
 def test_unusable_files_raise_a_clear_error_and_change_nothing(
@@ -555,9 +559,10 @@ def test_unusable_files_raise_a_clear_error_and_change_nothing(
         people = people.rename(tmp_path / "people.xlsx")
     elif problem == "empty":
         people.write_text("")
+    options = {"rejects_path": tmp_path / "nowhere" / "r.csv"} if problem == "rejects" else {}
 
     with pytest.raises(DomainError) as caught:
-        run_import(households, people)
+        run_import(households, people, **options)
 
     assert caught.value.message.startswith(message)
     assert not Household.objects.exists()
