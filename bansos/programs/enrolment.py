@@ -24,6 +24,7 @@ from django.utils import timezone
 from bansos.core.audit import Actor, actor_label, record
 from bansos.programs.benefits import benefit_update_sql
 from bansos.programs.models import Enrolment, EnrolmentRun, Ground, Period, Rule
+from bansos.programs.ranking import batch_work_mem
 from bansos.programs.rules import HOUSEHOLD_TABLE, RuleSetCompiler
 from bansos.programs.services import ensure_period_changeable
 
@@ -140,9 +141,10 @@ def enrolment_plan(period: Period) -> Plan:
 
 def _no_jit(cursor: Any) -> None:
     """PostgreSQL's JIT spends seconds compiling the many CASE/EXISTS expressions of a rule set and gains
-    little back; switch it off for this transaction."""
+    little back: switch it off for this transaction, and give its sorts and hashes memory."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [batch_work_mem()])
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ import datetime
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +206,11 @@ def active_models(model: PmtModel | None = None) -> tuple[PmtModel, dict[str, Pm
     return national, regional
 
 
+def batch_work_mem() -> str:
+    """Memory for the sorts and hashes of one batch statement (PostgreSQL), BANSOS_BATCH_WORK_MEM."""
+    return str(getattr(settings, "BANSOS_BATCH_WORK_MEM", "256MB"))
+
+
 def ranking_run(
     *, actor: Actor, model: PmtModel | None = None, on: datetime.date | None = None
 ) -> RankingRun:
@@ -220,6 +226,8 @@ def ranking_run(
         )
         sql, params = ranking_statement(national.weights, {c: m.weights for c, m in regional.items()}, on=on)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # the window sort fits in memory; planner stats follow
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [batch_work_mem()])
             cursor.execute(sql, params)
             run.households_changed = max(cursor.rowcount, 0)
             cursor.execute(f"SELECT COUNT(*) FROM {HOUSEHOLD_TABLE} WHERE status = 'active'")
@@ -233,6 +241,8 @@ def ranking_run(
                 f"SELECT decile, COUNT(*) FROM {HOUSEHOLD_TABLE} WHERE decile IS NOT NULL GROUP BY decile"
             )
             run.decile_counts = {str(d): n for d, n in sorted(cursor.fetchall())}
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {HOUSEHOLD_TABLE}")  # eligibility plans depend on the deciles
         run.status = RankingRun.Status.COMPLETED
         run.finished_at = timezone.now()
         run.seconds = round(time.perf_counter() - started, 3)
