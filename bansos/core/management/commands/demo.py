@@ -9,9 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from bansos.accounts.models import User
-from bansos.core.audit import SystemActor
+from bansos.core.audit import Actor, SystemActor
+from bansos.programs import services as program_services
+from bansos.programs.enrolment import enrolment_run
+from bansos.programs.models import EnrolmentRun, Period, Program, RankingRun
+from bansos.programs.ranking import ranking_run
 from bansos.regions.loader import regions_load
 from bansos.regions.models import Village
 from bansos.registry.models import Person, Provenance
@@ -42,7 +47,26 @@ class Command(BaseCommand):
                 people=options["people"], seed=options["seed"], actor=actor, progress=True
             )
             self.stdout.write(f"synthetic population written: {counts}")
+        self._programs(actor)
         self._demo_accounts()
+
+    def _programs(self, actor: Actor) -> None:
+        """Rank the registry once, then open and enrol the current period of every active program."""
+        if not RankingRun.objects.filter(status=RankingRun.Status.COMPLETED).exists():
+            run = ranking_run(actor=actor)
+            self.stdout.write(f"ranking: {run.households_ranked} households scored and placed in deciles")
+        today = timezone.localdate()
+        for program in Program.objects.filter(active=True).order_by("code"):
+            program_services.periods_plan_year(program=program, year=today.year, actor=actor)
+            period = Period.objects.get(program=program, starts_on__lte=today, ends_on__gte=today)
+            if period.state == Period.State.PLANNED:
+                period = program_services.period_transition(period=period, to=Period.State.OPEN, actor=actor)
+            if not EnrolmentRun.objects.filter(period=period).exists():
+                result = enrolment_run(period=period, actor=actor)
+                self.stdout.write(
+                    f"{program.code} {period.label}: {result.enrolled} households enrolled, "
+                    f"{result.excluded} excluded"
+                )
 
     def _demo_accounts(self) -> None:
         path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
