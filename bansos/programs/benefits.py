@@ -18,6 +18,7 @@ count; ``when`` is a member condition in the rule language (bansos.programs.rule
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -86,23 +87,30 @@ def validate_benefit(benefit: Any) -> None:
                 ) from exc
 
 
-def benefit_update_sql(
-    benefit: dict[str, Any], *, enrolment_table: str, period_id: int, months: int, on: datetime.date
-) -> tuple[str, list[Any]] | None:
-    """One UPDATE that sets ``amount`` (and ``components``) on the period's enrolled rows, or None."""
+@dataclass(frozen=True)
+class BenefitSql:
+    """How the enrolment INSERT computes the benefit: an optional subquery joined as ``b`` on household_id
+    and the amount and component-count expressions over it."""
+
+    amount: str
+    components: str = "0"
+    join: str = ""
+    params: list[Any] = field(default_factory=list)
+
+
+def benefit_sql(benefit: dict[str, Any], *, months: int, on: datetime.date) -> BenefitSql:
+    """The benefit of one period as SQL, so the enrolment INSERT writes amounts in the same statement."""
     kind = benefit.get("type", "none")
-    where = f"period_id = {int(period_id)} AND status = 'enrolled'"
     if kind == "flat":
-        return f"UPDATE {enrolment_table} SET amount = %s WHERE {where}", [benefit["per_month"] * months]
+        return BenefitSql(amount=str(int(benefit["per_month"]) * months))
     if kind == "per_member":
-        per_period = benefit["per_month"] * months
-        members = (
-            f"(SELECT COUNT(*) FROM {PERSON_TABLE} p WHERE p.household_id = {enrolment_table}.household_id"
-            " AND p.deceased_date IS NULL)"
+        join = (
+            f"SELECT household_id, COUNT(*) AS living FROM {PERSON_TABLE} WHERE deceased_date IS NULL "
+            "GROUP BY household_id"
         )
-        return f"UPDATE {enrolment_table} SET amount = {int(per_period)} * {members} WHERE {where}", []
+        return BenefitSql(amount=f"{int(benefit['per_month']) * months} * COALESCE(b.living, 0)", join=join)
     if kind != "components":
-        return None
+        return BenefitSql(amount="0")
     params: list[Any] = []
     whens = []
     for component in sorted(benefit["components"], key=lambda c: -c["per_year"]):
@@ -110,22 +118,21 @@ def benefit_update_sql(
         whens.append(f"WHEN {condition} THEN {int(component['per_year'])}")
         params.extend(condition_params)
     per_member = f"CASE {' '.join(whens)} ELSE 0 END"
-    sql = f"""
-        UPDATE {enrolment_table} SET components = c.n, amount = (c.per_year * {int(months)}) / 12
-        FROM (
-            SELECT household_id, COUNT(*) AS n, SUM(per_year) AS per_year FROM (
-                SELECT household_id, per_year,
-                       ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY per_year DESC) AS rn
-                FROM (
-                    SELECT p.household_id, {per_member} AS per_year
-                    FROM {PERSON_TABLE} p
-                    JOIN {enrolment_table} e ON e.household_id = p.household_id
-                    WHERE e.period_id = {int(period_id)} AND e.status = 'enrolled' AND p.deceased_date IS NULL
-                ) x WHERE per_year > 0
-            ) y WHERE rn <= {int(benefit["max_components"])}
-            GROUP BY household_id
-        ) c
-        WHERE {enrolment_table}.period_id = {int(period_id)} AND {enrolment_table}.status = 'enrolled'
-          AND {enrolment_table}.household_id = c.household_id
+    # each living member counts once (its best component); the family keeps its best max_components
+    join = f"""
+        SELECT household_id, COUNT(*) AS n, SUM(per_year) AS per_year FROM (
+            SELECT household_id, per_year,
+                   ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY per_year DESC) AS rn
+            FROM (
+                SELECT p.household_id, {per_member} AS per_year
+                FROM {PERSON_TABLE} p WHERE p.deceased_date IS NULL
+            ) x WHERE per_year > 0
+        ) y WHERE rn <= {int(benefit["max_components"])}
+        GROUP BY household_id
     """
-    return sql, params
+    return BenefitSql(
+        amount=f"(COALESCE(b.per_year, 0) * {int(months)}) / 12",
+        components="COALESCE(b.n, 0)",
+        join=join,
+        params=params,
+    )

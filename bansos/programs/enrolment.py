@@ -5,7 +5,7 @@ For a period, every active household that meets all of the program's eligibility
 and so is every household enrolled in the previous period (so "who left and why" is recorded). One
 ``INSERT ... SELECT`` writes them all: each rule is evaluated once per candidate as a 0/1 column, then
 status, main reason (the first failing rule in rule order) and the list of every reason are derived from
-those columns. A second statement applies the program's benefit formula to the enrolled rows.
+those columns; the benefit formula is computed in the same statement (a subquery joined on household).
 
 ``eligibility_dry_run`` runs the same SELECT grouped by region, writing nothing.
 """
@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bansos.core.audit import Actor, actor_label, record
-from bansos.programs.benefits import benefit_update_sql
+from bansos.programs.benefits import benefit_sql
 from bansos.programs.models import Enrolment, EnrolmentRun, Ground, Period, Rule
 from bansos.programs.ranking import batch_work_mem
 from bansos.programs.rules import HOUSEHOLD_TABLE, RuleSetCompiler
@@ -184,28 +184,23 @@ def enrolment_run(*, period: Period, actor: Actor, progress: Progress = _noop) -
             _no_jit(cursor)
             progress("clear")
             cursor.execute(f"DELETE FROM {ENROLMENT_TABLE} WHERE period_id = %s", [period.pk])
-            progress("eligibility")
+            progress("eligibility and benefit")
+            benefit = benefit_sql(period.program.benefit or {}, months=period.months, on=period.starts_on)
+            join = f"LEFT JOIN ({benefit.join}) b ON b.household_id = p.household_id" if benefit.join else ""
+            enrolled = "p.status = 'enrolled'"
             cursor.execute(
                 f"""
                 INSERT INTO {ENROLMENT_TABLE} (period_id, program_id, household_id, status, reason, reasons,
                     was_enrolled, components, amount, channel, payment_status)
                 SELECT {int(period.pk)}, {int(period.program_id)}, p.household_id, p.status, p.reason,
-                    p.reasons, (p.was = 1), 0, 0,
-                    CASE WHEN p.status = 'enrolled' THEN p.channel ELSE '' END, ''
-                FROM ({plan.sql}) p
+                    p.reasons, (p.was = 1),
+                    CASE WHEN {enrolled} THEN {benefit.components} ELSE 0 END,
+                    CASE WHEN {enrolled} THEN {benefit.amount} ELSE 0 END,
+                    CASE WHEN {enrolled} THEN p.channel ELSE '' END, ''
+                FROM ({plan.sql}) p {join}
                 """,
-                plan.params,
+                plan.params + benefit.params,
             )
-            progress("benefit")
-            benefit = benefit_update_sql(
-                period.program.benefit or {},
-                enrolment_table=ENROLMENT_TABLE,
-                period_id=period.pk,
-                months=period.months,
-                on=period.starts_on,
-            )
-            if benefit is not None:
-                cursor.execute(*benefit)
             progress("count")
             cursor.execute(
                 f"SELECT status, was_enrolled, COUNT(*), COALESCE(SUM(amount), 0) FROM {ENROLMENT_TABLE} "

@@ -12,7 +12,7 @@ from bansos.core.errors import DomainError
 from bansos.programs.enrolment import eligibility_dry_run, enrolment_run
 from bansos.programs.selectors import period_by_code
 
-PHASES = ["clear", "eligibility", "benefit", "count"]
+PHASES = ["clear", "eligibility and benefit", "count"]
 
 
 class Command(BaseCommand):
