@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_CHUNK_SIZE = 50_000
+FIRST_CHUNK = 5_000
 REJECT_COLUMNS = ("file", "row", "code", "reason", "column")
 HOUSEHOLD_REQUIRED = ("kk", "village_code")
 PERSON_REQUIRED = ("nik", "kk", "full_name", "sex", "birth_date", "relationship", "marital_status")
@@ -191,9 +192,38 @@ def registry_import(
         rejects = csv.writer(rejects_handle, lineterminator="\n")
         rejects.writerow(REJECT_COLUMNS)
         try:
-            validator = Validator.for_database()
-            _import_households(run, households_file, validator, rejects, report, chunk_size, progress)
-            _import_people(run, people_file, validator, rejects, report, chunk_size, progress)
+            villages, districts, today = reference_data()
+            # Each file is read, validated and prepared in its own thread (people from the moment the first
+            # households reach the database), so the people are ready when the households are written;
+            # the database work stays in this thread.
+            household_chunks = Prefetch(
+                prepared_chunks(
+                    validated_chunks(
+                        households_file, Validator(villages, districts, today).household, chunk_size
+                    ),
+                    run.households_done,
+                    bulk.prepare_households,
+                )
+            )
+            people_chunks = Prefetch(
+                prepared_chunks(
+                    validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
+                    run.people_done,
+                    bulk.prepare_people,
+                ),
+                start=False,
+            )
+            with household_chunks, people_chunks:
+                _import_households(
+                    run,
+                    households_file,
+                    household_chunks,
+                    rejects,
+                    report,
+                    progress,
+                    then=people_chunks.start,
+                )
+                _import_people(run, people_file, people_chunks, rejects, report, progress)
         except BaseException:
             _mark_failed(run)
             raise
@@ -304,16 +334,18 @@ class Chunk:
 def _import_households(
     run: ImportRun,
     source: Source,
-    validator: Validator,
+    chunks: Iterator[Chunk],
     rejects: Any,
     report: ImportReport,
-    chunk_size: int,
     progress: bool,
+    *,
+    then: Callable[[], None],
 ) -> None:
-    counts, done = report.households, run.households_done
-    chunks = validated_chunks(source, validator.household, chunk_size)
+    """Write the household chunks; call ``then`` once the first is in hand (or the file is empty)."""
+    counts = report.households
     with _progress_bar(source, "households", progress) as bar:
-        for chunk in prefetch(prepared_chunks(chunks, done, bulk.prepare_households)):
+        for chunk in chunks:
+            then()
             rows_read = _count_read(counts, chunk)
             counts.skipped += len(chunk.done)
             if chunk.prepared is not None:
@@ -327,21 +359,20 @@ def _import_households(
                     )
             _write_rejects(rejects, chunk.rejects)
             bar.update(rows_read)
+    then()
 
 
 def _import_people(
     run: ImportRun,
     source: Source,
-    validator: Validator,
+    chunks: Iterator[Chunk],
     rejects: Any,
     report: ImportReport,
-    chunk_size: int,
     progress: bool,
 ) -> None:
-    counts, done = report.people, run.people_done
-    chunks = validated_chunks(source, validator.person, chunk_size)
+    counts = report.people
     with _progress_bar(source, "people", progress) as bar:
-        for chunk in prefetch(prepared_chunks(chunks, done, bulk.prepare_people)):
+        for chunk in chunks:
             rows_read = _count_read(counts, chunk)
             counts.skipped += len(chunk.done)
             orphans = _orphans_already_done(chunk.done)
@@ -426,8 +457,10 @@ def _progress_bar(source: Source, label: str, enabled: bool) -> Any:
 def validated_chunks(
     source: Source, validate: Callable[[Sequence[Any]], tuple[Any, ...]], chunk_size: int
 ) -> Iterator[Chunk]:
-    """Read and validate ``chunk_size`` data rows at a time."""
+    """Read and validate ``chunk_size`` data rows at a time (the first chunk is at most FIRST_CHUNK rows,
+    so the database starts working early)."""
     index = 0
+    boundary = min(chunk_size, FIRST_CHUNK)
     chunk = Chunk(0, [], [])
     for number, values in source.records():
         try:
@@ -437,10 +470,11 @@ def validated_chunks(
         except RowError as error:
             chunk.rejects.append(Reject(source.name, number, error.code, error.reason, error.column))
         index += 1
-        if index % chunk_size == 0:
+        if index == boundary:
             chunk.end = index
             yield chunk
             chunk = Chunk(index, [], [])
+            boundary += chunk_size
     if chunk.accepted or chunk.rejects:
         chunk.end = index
         yield chunk
@@ -454,42 +488,72 @@ class _Failure:
 _DONE = object()
 
 
-def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """Iterate ``items`` in a background thread, up to ``depth`` ahead (the thread must not use the DB)."""
-    pipe: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    language = translation.get_language()  # messages rendered in the thread use the caller's language
+class Prefetch(Iterator[T]):
+    """Iterate ``items`` in a background thread, up to ``depth`` items ahead (from ``start()``, at once
+    unless ``start=False``).
 
-    def put(item: Any) -> bool:
-        while not stop.is_set():
+    The thread must not use the database (Django connections are per thread). Errors raised there are
+    raised in the consumer. ``close()`` (or leaving the ``with`` block) stops and joins the thread."""
+
+    def __init__(self, items: Iterable[T], depth: int = 2, *, start: bool = True) -> None:
+        self._pipe: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._finished = False
+        language = translation.get_language()  # messages rendered there use the caller's language
+        self._worker = threading.Thread(
+            target=self._produce, args=(items, language), name="import-reader", daemon=True
+        )
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the thread (once; later calls do nothing)."""
+        if not self._worker.is_alive() and self._worker.ident is None:
+            self._worker.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
             try:
-                pipe.put(item, timeout=0.1)
+                self._pipe.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def produce() -> None:
+    def _produce(self, items: Iterable[T], language: str | None) -> None:
         try:
             with translation.override(language):
                 for item in items:
-                    if not put(item):
+                    if not self._put(item):
                         return
         except BaseException as error:  # handed to the consumer, raised there
-            put(_Failure(error))
+            self._put(_Failure(error))
             return
-        put(_DONE)
+        self._put(_DONE)
 
-    worker = threading.Thread(target=produce, name="import-reader", daemon=True)
-    worker.start()
-    try:
-        while (item := pipe.get()) is not _DONE:
-            if isinstance(item, _Failure):
-                raise item.error
-            yield item
-    finally:
-        stop.set()
-        worker.join()
+    def __next__(self) -> T:
+        if self._finished:
+            raise StopIteration
+        self.start()
+        item = self._pipe.get()
+        if item is _DONE:
+            self._finished = True
+            raise StopIteration
+        if isinstance(item, _Failure):
+            self._finished = True
+            raise item.error
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._worker.ident is not None:
+            self._worker.join()
+
+    def __enter__(self) -> Prefetch[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 # --- reading files ----------------------------------------------------------------------------------------
@@ -675,6 +739,7 @@ def _check_text(path: Path) -> None:
 _SEX_ALIASES = {"L": "M", "P": "F"}  # laki-laki / perempuan, as on the KTP
 _TRUE = frozenset({"1", "true", "t", "ya", "y", "yes"})
 _FALSE = frozenset({"0", "false", "f", "tidak", "n", "no", ""})
+_BOOLEANS: dict[Any, bool] = {"1": True, "0": False, "": False, True: True, False: False}
 
 
 def _choices(values: Iterable[str]) -> frozenset[str]:
@@ -736,6 +801,8 @@ def _required(value: Any, column: str) -> str:
 def _choice(
     value: Any, column: str, allowed: frozenset[str], *, required: bool = False, default: str = ""
 ) -> str:
+    if value in allowed:  # the common case, no cleaning needed
+        return str(value)
     text = "" if value is None else str(value).strip()
     if not text:
         if required:
@@ -750,6 +817,9 @@ def _choice(
 
 
 def _bool(value: Any, column: str) -> bool:
+    known = _BOOLEANS.get(value)  # the common cells ("0", "1", "", typed booleans) in one look-up
+    if known is not None:
+        return known
     if value is None or isinstance(value, bool):
         return bool(value)
     if isinstance(value, int) and value in (0, 1):
@@ -817,6 +887,15 @@ def _as_date(value: Any) -> datetime.date | None:
         return None
 
 
+def reference_data() -> tuple[frozenset[str], frozenset[str], datetime.date]:
+    """Village codes, district codes and today's date: read once per run."""
+    return (
+        frozenset(Village.objects.values_list("code", flat=True)),
+        frozenset(District.objects.values_list("code", flat=True)),
+        timezone.localdate(),
+    )
+
+
 class Validator:
     """Turns raw rows (strings from CSV, or typed Parquet values) into typed rows, or raises RowError.
 
@@ -824,20 +903,12 @@ class Validator:
     already have a head of family. Safe to use from one thread at a time; it never touches the database.
     """
 
-    def __init__(self, *, villages: frozenset[str], districts: frozenset[str], today: datetime.date) -> None:
+    def __init__(self, villages: frozenset[str], districts: frozenset[str], today: datetime.date) -> None:
         self.villages, self.districts, self.today = villages, districts, today
         self.kks_seen: set[int] = set()
         self.niks_seen: set[int] = set()
         self.heads: set[int] = set()
         self._kk_cache: dict[str, str | IdentifierError] = {}
-
-    @classmethod
-    def for_database(cls) -> Validator:
-        return cls(
-            villages=frozenset(Village.objects.values_list("code", flat=True)),
-            districts=frozenset(District.objects.values_list("code", flat=True)),
-            today=timezone.localdate(),
-        )
 
     def kk(self, value: Any) -> str:
         """The cleaned KK, parsed once per distinct value (a KK repeats on every member's row)."""

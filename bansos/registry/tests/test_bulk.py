@@ -265,3 +265,16 @@ def test_prepare_needs_no_database_and_write_reports_prepared_positions(
     assert prepared.rows[0][0] == crypto.blind_index(people[0][0])
     assert crypto.decrypt(prepared.rows[0][1]) == people[0][0]
     assert (result.inserted, result.duplicates, result.missing_household) == (2, 1, [1])
+
+
+def test_a_batch_of_new_and_existing_rows_inserts_the_new_and_keeps_the_rest() -> None:
+    households, people = family()
+    bulk.upsert_households(households, provenance="import")
+    bulk.upsert_people(people[:1], provenance="import")
+    before = snapshot()["people"]
+
+    result = bulk.upsert_people(people, provenance="import")  # the first exists, two are new
+
+    assert (result.inserted, result.updated, result.unchanged) == (2, 0, 1)
+    assert snapshot()["people"][:1] == before
+    assert Person.objects.count() == 3
