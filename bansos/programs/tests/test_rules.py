@@ -117,3 +117,27 @@ def test_rule_is_validated_on_save_and_nothing_is_written() -> None:
         services.rule_update(rule=rule, expression={"not": []}, actor=ACTOR)
     rule.refresh_from_db()
     assert rule.expression == {"flag": "duplicate"}
+
+
+@pytest.mark.django_db
+def test_rule_set_compiler_agrees_with_exists_subqueries() -> None:
+    from bansos.programs.rules import RuleSetCompiler
+
+    made = []
+    for i, occupation in enumerate(["teacher", "farmer", "pensioner", "none"]):
+        household = make_household()
+        Household.objects.filter(pk=household.pk).update(decile=i + 1)
+        make_person(household, occupation=occupation, birth_date=datetime.date(1950 + 20 * (i % 2), 1, 1))
+        made.append(household.pk)
+    make_household()  # no members at all
+    for rule in Rule.objects.filter(program__code="PKH"):
+        rule_set = RuleSetCompiler(on=ON)
+        sql, params = rule_set.add(rule.expression)
+        aggregate = rule_set.member_aggregate()
+        join, join_params = ("", []) if aggregate is None else (
+            f"LEFT JOIN ({aggregate[0]}) a ON a.household_id = h.id", aggregate[1]
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT h.id FROM registry_household h {join} WHERE {sql}", join_params + params)
+            aggregated = {row[0] for row in cursor.fetchall()}
+        assert aggregated == _matching(rule.expression), rule.name
