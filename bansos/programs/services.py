@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core import crypto
 from bansos.core.audit import Actor, record
 from bansos.core.errors import DomainError
 from bansos.programs import defaults
-from bansos.programs.models import HouseholdFlag, Period, PmtModel, Program, Rule
+from bansos.programs.models import Ground, HouseholdFlag, Period, PmtModel, Program, Rule
+from bansos.registry.identifiers import clean_identifier
 from bansos.registry.models import Household
 
 
@@ -298,3 +300,44 @@ def household_flag_withdraw(*, flag: HouseholdFlag, actor: Actor, reason: str = 
         details={"household": flag.household_id, "ground": flag.ground, "reason": reason},
     )
     return flag
+
+
+FLAG_CHUNK = 5000
+
+
+@transaction.atomic
+def household_flags_import(*, ground: str, kks: list[str], source: str, actor: Actor) -> dict[str, int]:
+    """Flag the households of a cross-check list (KK numbers, e.g. wage data above the regional minimum
+    wage) in bulk. KKs are looked up through the blind index and never recorded; households already
+    carrying an active flag for the ground are skipped. One audit event with the counts."""
+    if ground not in Ground.values:
+        raise ProgramError(_("Unknown ground '%(ground)s'."), code="programs.ground_unknown", ground=ground)
+    indexes = {crypto.blind_index(clean_identifier(kk)) for kk in kks if clean_identifier(kk)}
+    found: list[int] = []
+    ordered = sorted(indexes)
+    for start in range(0, len(ordered), FLAG_CHUNK):
+        found += list(
+            Household.objects.filter(kk_index__in=ordered[start : start + FLAG_CHUNK]).values_list(
+                "pk", flat=True
+            )
+        )
+    flagged = set(
+        HouseholdFlag.objects.filter(ground=ground, active=True, household_id__in=found).values_list(
+            "household_id", flat=True
+        )
+    )
+    new = [HouseholdFlag(household_id=pk, ground=ground, source=source) for pk in found if pk not in flagged]
+    HouseholdFlag.objects.bulk_create(new, batch_size=FLAG_CHUNK)
+    counts = {
+        "listed": len(indexes),
+        "not_found": len(indexes) - len(found),
+        "already_flagged": len(flagged),
+        "flagged": len(new),
+    }
+    record(
+        actor=actor,
+        event_type="programs.flags_imported",
+        subject=("programs.householdflag", ground),
+        details={"ground": ground, "source": source, **counts},
+    )
+    return counts

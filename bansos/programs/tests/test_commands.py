@@ -59,3 +59,21 @@ def test_payments_command_round_trip(tmp_path: Path) -> None:
     assert "0 mismatches" in run("payments", "--reconcile", str(result), "--batch", batch)
     enrolment.refresh_from_db()
     assert enrolment.payment_status == "credited"
+
+
+def test_flags_command_flags_listed_households_by_kk_without_recording_the_kk(tmp_path: Path) -> None:
+    from bansos.core.models import AuditEvent
+    from bansos.programs.models import HouseholdFlag
+    from bansos.registry.tests.factories import new_kk
+
+    kk = new_kk()
+    household = make_household(kk=kk)
+    listing = tmp_path / "kk.csv"
+    listing.write_text(f"kk\n{kk}\n{new_kk()}\n")
+    out = run("flags", "--ground", "income_above_minimum_wage", "--file", str(listing), "--source", "BPJS-TK")
+    assert out.strip() == "listed 2, not_found 1, already_flagged 0, flagged 1"
+    assert HouseholdFlag.objects.get().household_id == household.pk
+    again = run("flags", "--ground", "income_above_minimum_wage", "--file", str(listing))
+    assert "already_flagged 1, flagged 0" in again
+    event = AuditEvent.objects.filter(event_type="programs.flags_imported").first()
+    assert event is not None and kk not in str(event.details)
