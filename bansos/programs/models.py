@@ -362,13 +362,6 @@ class Enrolment(models.Model):
         return [r for r in self.reasons.split(",") if r]
 
 
-def quarter_label(start: datetime.date, end: datetime.date) -> str:
-    months = ["JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGU", "SEP", "OKT", "NOV", "DES"]
-    if start.month == end.month and start.year == end.year:
-        return f"{months[start.month - 1]} {start.year}"
-    return f"{months[start.month - 1]}-{months[end.month - 1]} {end.year}"
-
-
 class PaymentBatch(models.Model):
     """One payment list for one period and channel, as handed to the bank or PT Pos, and its
     reconciliation with the channel's result file."""
