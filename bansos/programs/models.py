@@ -7,8 +7,6 @@ over the whole registry (bansos.programs.ranking, bansos.programs.enrolment).
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
