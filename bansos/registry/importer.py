@@ -196,15 +196,8 @@ def registry_import(
             # Each file is read, validated and prepared in its own thread (people from the moment the first
             # households reach the database), so the people are ready when the households are written;
             # the database work stays in this thread.
-            household_chunks = Prefetch(
-                prepared_chunks(
-                    validated_chunks(
-                        households_file, Validator(villages, districts, today).household, chunk_size
-                    ),
-                    run.households_done,
-                    bulk.prepare_households,
-                )
-            )
+            # Each file is read, validated and prepared in a thread of its own (the people once all the
+            # households are read), ahead of the database work, which stays in this thread.
             people_chunks = Prefetch(
                 prepared_chunks(
                     validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
@@ -213,16 +206,18 @@ def registry_import(
                 ),
                 start=False,
             )
+            household_chunks = Prefetch(
+                prepared_chunks(
+                    validated_chunks(
+                        households_file, Validator(villages, districts, today).household, chunk_size
+                    ),
+                    run.households_done,
+                    bulk.prepare_households,
+                ),
+                then=people_chunks.start,
+            )
             with household_chunks, people_chunks:
-                _import_households(
-                    run,
-                    households_file,
-                    household_chunks,
-                    rejects,
-                    report,
-                    progress,
-                    then=people_chunks.start,
-                )
+                _import_households(run, households_file, household_chunks, rejects, report, progress)
                 _import_people(run, people_file, people_chunks, rejects, report, progress)
         except BaseException:
             _mark_failed(run)
@@ -338,14 +333,10 @@ def _import_households(
     rejects: Any,
     report: ImportReport,
     progress: bool,
-    *,
-    then: Callable[[], None],
 ) -> None:
-    """Write the household chunks; call ``then`` once the first is in hand (or the file is empty)."""
     counts = report.households
     with _progress_bar(source, "households", progress) as bar:
         for chunk in chunks:
-            then()
             rows_read = _count_read(counts, chunk)
             counts.skipped += len(chunk.done)
             if chunk.prepared is not None:
@@ -359,7 +350,6 @@ def _import_households(
                     )
             _write_rejects(rejects, chunk.rejects)
             bar.update(rows_read)
-    then()
 
 
 def _import_people(
@@ -457,10 +447,10 @@ def _progress_bar(source: Source, label: str, enabled: bool) -> Any:
 def validated_chunks(
     source: Source, validate: Callable[[Sequence[Any]], tuple[Any, ...]], chunk_size: int
 ) -> Iterator[Chunk]:
-    """Read and validate ``chunk_size`` data rows at a time (the first chunk is at most FIRST_CHUNK rows,
-    so the database starts working early)."""
+    """Read and validate ``chunk_size`` data rows at a time. The first chunks are smaller (FIRST_CHUNK
+    rows, then doubling) so the database starts working early."""
     index = 0
-    boundary = min(chunk_size, FIRST_CHUNK)
+    step = boundary = min(chunk_size, FIRST_CHUNK)
     chunk = Chunk(0, [], [])
     for number, values in source.records():
         try:
@@ -474,7 +464,8 @@ def validated_chunks(
             chunk.end = index
             yield chunk
             chunk = Chunk(index, [], [])
-            boundary += chunk_size
+            step = min(chunk_size, step * 2)
+            boundary += step
     if chunk.accepted or chunk.rejects:
         chunk.end = index
         yield chunk
@@ -490,15 +481,23 @@ _DONE = object()
 
 class Prefetch(Iterator[T]):
     """Iterate ``items`` in a background thread, up to ``depth`` items ahead (from ``start()``, at once
-    unless ``start=False``).
+    unless ``start=False``); ``then`` is called in that thread once all items are produced.
 
     The thread must not use the database (Django connections are per thread). Errors raised there are
     raised in the consumer. ``close()`` (or leaving the ``with`` block) stops and joins the thread."""
 
-    def __init__(self, items: Iterable[T], depth: int = 2, *, start: bool = True) -> None:
+    def __init__(
+        self,
+        items: Iterable[T],
+        depth: int = 2,
+        *,
+        start: bool = True,
+        then: Callable[[], None] | None = None,
+    ) -> None:
         self._pipe: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._finished = False
+        self._then = then
         language = translation.get_language()  # messages rendered there use the caller's language
         self._worker = threading.Thread(
             target=self._produce, args=(items, language), name="import-reader", daemon=True
@@ -526,6 +525,8 @@ class Prefetch(Iterator[T]):
                 for item in items:
                     if not self._put(item):
                         return
+            if self._then is not None:
+                self._then()
         except BaseException as error:  # handed to the consumer, raised there
             self._put(_Failure(error))
             return
