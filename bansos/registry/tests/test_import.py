@@ -21,7 +21,7 @@ from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
 from bansos.registry import bulk, formats
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
-from bansos.registry.importer import ImportReport, registry_import
+from bansos.registry.importer import ImportReport, Prefetch, registry_import
 from bansos.registry.models import Household, ImportRun, Person
 from bansos.registry.tests.test_bulk import (
     GAMBIR,
@@ -622,3 +622,20 @@ def test_import_command_turns_file_errors_into_command_errors(tmp_path: Path) ->
 
     with pytest.raises(CommandError, match=r"The file nowhere\.csv does not exist or cannot be read\."):
         call_command("import", households=households, people=tmp_path / "nowhere.csv", no_progress=True)
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_prefetch_hands_over_items_then_the_error_of_its_thread(threaded: bool) -> None:
+    finished: list[bool] = []
+
+    def items() -> Iterator[int]:
+        yield from (1, 2)
+        raise ValueError("broken file")
+
+    with Prefetch(items(), threaded=threaded) as prefetched:
+        assert [next(prefetched), next(prefetched)] == [1, 2]
+        with pytest.raises(ValueError, match="broken file"):
+            next(prefetched)
+    with Prefetch(iter([3]), start=False, then=lambda: finished.append(True), threaded=threaded) as later:
+        assert list(later) == [3]
+    assert finished == [True]
