@@ -6,7 +6,8 @@ Used by the file import (:mod:`bansos.registry.importer`) and the synthetic gene
 ciphertext (one keyring per call), the normalised name key, the village (a person's comes from the
 household), timestamps, provenance and the import run.
 
-* PostgreSQL: ``COPY`` (binary) into a session-local TEMP staging table, then one
+* PostgreSQL: a batch of new rows is ``COPY``ed (binary) straight into the table, in a savepoint; if a
+  key already exists, the batch instead goes by ``COPY`` into a session-local TEMP staging table and one
   ``INSERT ... SELECT ... ON CONFLICT (blind index) DO UPDATE ... WHERE (...) IS DISTINCT FROM (...)``.
 * SQLite: batched ``executemany`` of ``INSERT ... ON CONFLICT DO UPDATE ... WHERE (...) IS NOT (...)``.
 

@@ -1,0 +1,369 @@
+"""Import throughput against PostgreSQL's raw COPY, measured in the same run; plus the SQLite figure.
+
+    .venv/bin/python bench/import.py --people 1000000
+
+Generates a synthetic population (``bansos.registry.synth``: ~3.2 people per household in real villages,
+valid NIK/KK) and writes it as ``households.csv`` + ``people.csv`` to a temporary folder. Then, on its own
+PostgreSQL database (default ``postgres://postgres@127.0.0.1:5432/bansos_bench``, dropped and created
+afresh, migrated, regions loaded; dropped again at the end unless ``--keep``):
+
+(a) raw COPY: ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` of both files into two plain (logged, not
+    UNLOGGED) tables of text columns with no constraint or index: the cheapest way to get the bytes in;
+(b) bansos import: ``registry_import`` of the same files into the empty registry: parse, validate every
+    row, encrypt NIK/KK, blind indexes, name keys, COPY into staging, INSERT ... ON CONFLICT into the
+    registry tables with their indexes and foreign keys, a checkpoint per chunk;
+(c) database floor: the rows (b) wrote, already encrypted, dumped with COPY TO (binary) and loaded back
+    with COPY FROM into the emptied registry tables: what the database alone needs to store these rows
+    with the registry's indexes and foreign keys, no Python at all;
+(d) SQLite: the same import into a migrated temporary SQLite file (in a subprocess), and for reference a
+    plain ``executemany`` of the same CSV rows into unconstrained text tables.
+
+Rows counted = households + people. Prints rows/s for each, the PostgreSQL ratio ours/raw (target
+>= 0.5) and ours/floor; medians over ``--repeat`` runs. ``--profile`` prints where the import's main
+thread spends its time. Test settings (fixed throw-away keys) are used: the population is synthetic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HOUSEHOLDS_CSV, PEOPLE_CSV = "households.csv", "people.csv"
+
+
+# --- helpers that need no Django ---------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if value is True:
+        return 1
+    if value is False:
+        return 0
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+            count += 1
+    return count
+
+
+def timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:>10,.0f} rows/s  ({seconds:7.1f} s)"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+
+
+def prepare_database() -> None:
+    from django.core.management import call_command
+
+    from bansos.core.audit import SystemActor
+    from bansos.regions.loader import regions_load
+    from bansos.regions.models import Village
+
+    call_command("migrate", verbosity=0)
+    if not Village.objects.exists():
+        regions_load(actor=SystemActor("bench:import"))
+
+
+def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[float, Any]:
+    from bansos.core.audit import SystemActor
+    from bansos.registry.importer import registry_import
+
+    def action() -> Any:
+        return registry_import(
+            households_path=folder / HOUSEHOLDS_CSV,
+            people_path=folder / PEOPLE_CSV,
+            rejects_path=folder / "rejects.csv",
+            actor=SystemActor("bench:import"),
+            chunk_size=chunk_size,
+            progress=False,
+            force=True,
+        )
+
+    if not profile:
+        return timed(action)
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    seconds, report = timed(lambda: profiler.runcall(action))
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(20)
+    return seconds, report
+
+
+def check_report(report: Any, households: int, people: int) -> None:
+    got = (report.households.inserted, report.people.inserted, report.rejected)
+    if got != (households, people, 0):
+        raise SystemExit(
+            f"import wrote {got} (households, people, rejected); expected {households}, {people}, 0"
+        )
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------------------
+
+RAW_TABLES = {"bench_raw_households": HOUSEHOLDS_CSV, "bench_raw_people": PEOPLE_CSV}
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def raw_copy(folder: Path) -> float:
+    """COPY both CSV files into plain text tables without constraints, in one transaction."""
+    from django.db import connection, transaction
+
+    from bansos.registry import formats
+
+    columns = {"bench_raw_households": formats.HOUSEHOLD_COLUMNS, "bench_raw_people": formats.PERSON_COLUMNS}
+    with connection.cursor() as cursor:
+        for table, names in columns.items():
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TABLE {table} ({', '.join(f'{name} text' for name in names)})")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, filename in RAW_TABLES.items():
+            with (
+                (folder / filename).open("rb") as handle,
+                cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER)") as copy,
+            ):
+                while block := handle.read(1 << 20):
+                    copy.write(block)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for table in RAW_TABLES:
+            cursor.execute(f"DROP TABLE {table}")
+    return seconds
+
+
+def empty_registry(*, runs: bool = True) -> None:
+    from django.db import connection
+
+    tables = "registry_person, registry_household" + (", registry_importrun" if runs else "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables} CASCADE")
+        cursor.execute("CHECKPOINT")
+
+
+def database_floor(folder: Path) -> float:
+    """Dump the registry rows the import wrote (binary COPY TO), empty the tables, time COPY FROM."""
+    from django.db import connection, transaction
+
+    dumps = {"registry_household": folder / "household.bin", "registry_person": folder / "person.bin"}
+    with connection.cursor() as cursor:
+        for table, path in dumps.items():
+            with (
+                path.open("wb") as handle,
+                cursor.cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as copy,
+            ):
+                for block in copy:
+                    handle.write(block)
+    empty_registry(runs=False)  # the rows keep referring to their import run
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, path in dumps.items():
+            with (
+                path.open("rb") as handle,
+                cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy,
+            ):
+                while block := handle.read(1 << 20):
+                    copy.write(block)
+    seconds = time.perf_counter() - started
+    for path in dumps.values():
+        path.unlink()
+    return seconds
+
+
+# --- SQLite (runs in a subprocess with its own settings) ---------------------------------------------------
+
+
+def sqlite_worker(folder: Path, chunk_size: int) -> None:
+    """Migrate a temporary SQLite file, time a raw executemany baseline and the import; print JSON."""
+    database = folder / "bench.sqlite3"
+    setup_django(f"sqlite:///{database}")
+    prepare_database()
+    from django.db import connection, transaction
+
+    from bansos.registry import formats
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        raw = connection.connection.cursor()
+        for name, columns, filename in (
+            ("raw_h", formats.HOUSEHOLD_COLUMNS, HOUSEHOLDS_CSV),
+            ("raw_p", formats.PERSON_COLUMNS, PEOPLE_CSV),
+        ):
+            raw.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
+            with (folder / filename).open(newline="", encoding="utf-8") as handle:
+                reader = csv.reader(handle)
+                next(reader)
+                raw.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})", reader)
+    raw_seconds = time.perf_counter() - started
+    seconds, report = run_import(folder, chunk_size)
+    rows = report.households.read + report.people.read
+    print(
+        json.dumps(
+            {"raw_seconds": raw_seconds, "seconds": seconds, "rows": rows, "rejected": report.rejected}
+        )
+    )
+
+
+def sqlite_leg(folder: Path, chunk_size: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--sqlite-worker", str(folder), "--chunk-size", str(chunk_size)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    (folder / "bench.sqlite3").unlink(missing_ok=True)
+    return result
+
+
+# --- main --------------------------------------------------------------------------------------------------
+
+
+def generate(folder: Path, people: int, seed: int) -> tuple[int, int]:
+    from bansos.registry import formats, synth
+
+    population = synth.generate(people=people, seed=seed)
+    households = write_csv(folder / HOUSEHOLDS_CSV, formats.HOUSEHOLD_COLUMNS, population.households)
+    written = write_csv(folder / PEOPLE_CSV, formats.PERSON_COLUMNS, population.people)
+    return households, written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bansos_bench")
+    parser.add_argument("--repeat", type=int, default=1, help="timed repetitions (medians are printed)")
+    parser.add_argument("--chunk-size", type=int, default=50_000)
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite figure")
+    parser.add_argument("--profile", action="store_true", help="cProfile the (first) PostgreSQL import")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the generated files")
+    parser.add_argument("--sqlite-worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.sqlite_worker:
+        sqlite_worker(args.sqlite_worker, args.chunk_size)
+        return 0
+
+    folder = Path(tempfile.mkdtemp(prefix="bansos-import-bench-"))
+    recreate_database(args.database_url)
+    setup_django(args.database_url)
+    try:
+        prepare_database()
+        gen_seconds, (households, people) = timed(lambda: generate(folder, args.people, args.seed))
+        rows = households + people
+        size = sum((folder / name).stat().st_size for name in (HOUSEHOLDS_CSV, PEOPLE_CSV)) / 1e6
+        print(
+            f"{people:,} people + {households:,} households = {rows:,} rows ({size:,.0f} MB of CSV, "
+            f"generated in {gen_seconds:.0f} s); chunk {args.chunk_size:,}; {os.cpu_count()} CPUs"
+        )
+        raw, ours, floor = [], [], []
+        for repetition in range(args.repeat):
+            empty_registry()
+            raw.append(raw_copy(folder))
+            empty_registry()
+            seconds, report = run_import(folder, args.chunk_size, profile=args.profile and repetition == 0)
+            check_report(report, households, people)
+            ours.append(seconds)
+            floor.append(database_floor(folder))
+            print(
+                f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s, "
+                f"database floor {floor[-1]:.1f} s",
+                flush=True,
+            )
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        runs = f"median of {args.repeat}" if args.repeat > 1 else "1 run"
+        print(f"PostgreSQL {version} ({runs}):")
+        print(f"  raw COPY, text columns, no constraints  {rate(rows, median(raw))}")
+        print(f"  bansos import (validate, encrypt, upsert) {rate(rows, median(ours))}")
+        print(f"  database floor: COPY of the final rows    {rate(rows, median(floor))}")
+        print(f"  ratio import / raw COPY   = {median(raw) / median(ours):.3f}  (target >= 0.5)")
+        print(f"  ratio import / floor      = {median(floor) / median(ours):.3f}")
+        print(
+            f"  ratio floor / raw COPY    = {median(raw) / median(floor):.3f}  (the ceiling for the import)"
+        )
+        if not args.no_sqlite:
+            result = sqlite_leg(folder, args.chunk_size)
+            if result["rejected"] or result["rows"] != rows:
+                raise SystemExit(f"SQLite import read {result['rows']} rows, rejected {result['rejected']}")
+            print("SQLite:")
+            print(f"  raw executemany, no constraints         {rate(rows, result['raw_seconds'])}")
+            print(f"  bansos import (validate, encrypt, upsert) {rate(rows, result['seconds'])}")
+            print(f"  ratio import / raw executemany = {result['raw_seconds'] / result['seconds']:.3f}")
+    finally:
+        from django.db import connection
+
+        connection.close()
+        if not args.keep:
+            drop_database(args.database_url)
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            print(f"kept {folder} and {args.database_url}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
