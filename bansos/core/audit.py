@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,11 @@ class SystemActor:
 
 
 Actor = AbstractBaseUser | SystemActor
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is stored in audit details (dates and times as ISO strings)."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def actor_label(actor: Actor) -> str:

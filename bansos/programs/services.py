@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bansos.core import crypto
-from bansos.core.audit import Actor, record
+from bansos.core.audit import Actor, jsonable, record
 from bansos.core.errors import DomainError
 from bansos.programs import defaults
 from bansos.programs.models import Ground, HouseholdFlag, Period, PmtModel, Program, Rule
@@ -48,10 +48,6 @@ def _full_clean(instance: Any, **kwargs: Any) -> None:
             f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.message_dict.items()
         )
         raise ProgramError(_("Invalid data: %(problems)s"), problems=problems) from exc
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 @transaction.atomic
@@ -167,7 +163,7 @@ def period_update(*, period: Period, actor: Actor, **changes: Any) -> Period:
     diff = {}
     for field, value in changes.items():
         if getattr(period, field) != value:
-            diff[field] = {"before": _jsonable(getattr(period, field)), "after": _jsonable(value)}
+            diff[field] = {"before": jsonable(getattr(period, field)), "after": jsonable(value)}
             setattr(period, field, value)
     if not diff:
         return period

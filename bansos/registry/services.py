@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bansos.core import crypto
-from bansos.core.audit import Actor, record
+from bansos.core.audit import Actor, jsonable, record
 from bansos.core.errors import DomainError
 from bansos.regions.models import Village
 from bansos.registry.identifiers import parse_kk, parse_nik
@@ -43,12 +43,6 @@ class RegistryError(DomainError):
     code = "registry.invalid"
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return value
-
-
 def _apply_changes(instance: Household | Person, changes: dict[str, Any], allowed: frozenset[str]) -> dict:
     unknown = sorted(set(changes) - allowed)
     if unknown:
@@ -57,7 +51,7 @@ def _apply_changes(instance: Household | Person, changes: dict[str, Any], allowe
     for field, value in changes.items():
         before = getattr(instance, field)
         if before != value:
-            diff[field] = {"before": _jsonable(before), "after": _jsonable(value)}
+            diff[field] = {"before": jsonable(before), "after": jsonable(value)}
             setattr(instance, field, value)
     return diff
 
