@@ -27,6 +27,18 @@ def jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+def apply_changes(instance: models.Model, changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set the changed attributes on ``instance`` and return the audit diff {field: {before, after}}
+    (fields whose value does not change are left out)."""
+    diff: dict[str, dict[str, Any]] = {}
+    for field, value in changes.items():
+        before = getattr(instance, field)
+        if before != value:
+            diff[field] = {"before": jsonable(before), "after": jsonable(value)}
+            setattr(instance, field, value)
+    return diff
+
+
 def actor_label(actor: Actor) -> str:
     if isinstance(actor, SystemActor):
         return actor.label

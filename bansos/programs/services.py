@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bansos.core import crypto
-from bansos.core.audit import Actor, jsonable, record
+from bansos.core.audit import Actor, apply_changes, record
 from bansos.core.errors import DomainError
 from bansos.programs import defaults
 from bansos.programs.models import Ground, HouseholdFlag, Period, PmtModel, Program, Rule
@@ -73,11 +73,7 @@ def program_update(*, program: Program, actor: Actor, **changes: Any) -> Program
     unknown = sorted(set(changes) - PROGRAM_EDITABLE)
     if unknown:
         raise ProgramError(_("These fields cannot be changed here: %(fields)s."), fields=", ".join(unknown))
-    diff = {}
-    for field, value in changes.items():
-        if getattr(program, field) != value:
-            diff[field] = {"before": getattr(program, field), "after": value}
-            setattr(program, field, value)
+    diff = apply_changes(program, changes)
     if not diff:
         return program
     _full_clean(program)
@@ -160,11 +156,7 @@ def period_update(*, period: Period, actor: Actor, **changes: Any) -> Period:
     unknown = sorted(set(changes) - PERIOD_EDITABLE)
     if unknown:
         raise ProgramError(_("These fields cannot be changed here: %(fields)s."), fields=", ".join(unknown))
-    diff = {}
-    for field, value in changes.items():
-        if getattr(period, field) != value:
-            diff[field] = {"before": jsonable(getattr(period, field)), "after": jsonable(value)}
-            setattr(period, field, value)
+    diff = apply_changes(period, changes)
     if not diff:
         return period
     if period.ends_on < period.starts_on:
@@ -228,11 +220,7 @@ def rule_update(*, rule: Rule, actor: Actor, **changes: Any) -> Rule:
     if unknown:
         raise ProgramError(_("These fields cannot be changed here: %(fields)s."), fields=", ".join(unknown))
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
-    diff = {}
-    for field, value in changes.items():
-        if getattr(rule, field) != value:
-            diff[field] = {"before": getattr(rule, field), "after": value}
-            setattr(rule, field, value)
+    diff = apply_changes(rule, changes)
     if not diff:
         return rule
     _full_clean(rule)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bansos.core import crypto
-from bansos.core.audit import Actor, jsonable, record
+from bansos.core.audit import Actor, apply_changes, record
 from bansos.core.errors import DomainError
 from bansos.regions.models import Village
 from bansos.registry.identifiers import parse_kk, parse_nik
@@ -47,13 +47,7 @@ def _apply_changes(instance: Household | Person, changes: dict[str, Any], allowe
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise RegistryError(_("These fields cannot be changed here: %(fields)s."), fields=", ".join(unknown))
-    diff: dict[str, dict[str, Any]] = {}
-    for field, value in changes.items():
-        before = getattr(instance, field)
-        if before != value:
-            diff[field] = {"before": jsonable(before), "after": jsonable(value)}
-            setattr(instance, field, value)
-    return diff
+    return apply_changes(instance, changes)
 
 
 def _village(code: str) -> Village:
