@@ -3,12 +3,14 @@
 from bansos.core.keys import ensure_local_keys
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, os
+from .base import TASKS_BACKENDS, VAR_DIR, os
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() in {"1", "true", "yes", "on"}
 _local = ensure_local_keys(VAR_DIR / "keys.env")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _local["DJANGO_SECRET_KEY"]
 BANSOS_FIELD_KEYS = os.environ.get("BANSOS_FIELD_KEYS") or _local["BANSOS_FIELD_KEYS"]
 BANSOS_BLIND_INDEX_KEY = os.environ.get("BANSOS_BLIND_INDEX_KEY") or _local["BANSOS_BLIND_INDEX_KEY"]
+# The demo has no worker process: tasks (e-mail, SMS to the console) run where they are enqueued.
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
