@@ -117,6 +117,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Outgoing messages. E-mail through Django's backends (console by default; set EMAIL_BACKEND/EMAIL_HOST in
+# production); SMS through bansos.core.sms (console, file or a provider's class).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes", "on"}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bansos <noreply@bansos.local>")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "bansos.core.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+
 # Background work (Django's Tasks API, django-tasks backport). Production: tasks stored in the database and
 # run by `bansos db_worker` processes. TASKS_BACKEND=immediate runs them in the enqueuing process (demo).
 TASKS_BACKENDS = {

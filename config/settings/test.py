@@ -10,6 +10,8 @@ BANSOS_FIELD_KEYS = "t1:dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZyEhISE="
 BANSOS_BLIND_INDEX_KEY = "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMhISE="
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "bansos.core.sms.LocmemBackend"
 # Tasks run where they are enqueued (on commit: use django_capture_on_commit_callbacks(execute=True)).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
