@@ -108,7 +108,8 @@ class Household(models.Model):
         OTHER = "other", _("other")
 
     kk_encrypted = models.BinaryField(_("KK number (encrypted)"))
-    kk_index = models.CharField(_("KK blind index"), max_length=32, unique=True)
+    # Unique through Meta.constraints (a plain unique index: no second varchar_pattern_ops index to keep).
+    kk_index = models.CharField(_("KK blind index"), max_length=32)
     village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="households")
     address = models.CharField(_("address"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
@@ -135,8 +136,16 @@ class Household(models.Model):
     decile = models.PositiveSmallIntegerField(_("welfare decile"), null=True, blank=True, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     provenance = models.CharField(_("provenance"), max_length=10, choices=Provenance.choices)
+    # No database constraint: a per-row trigger on every imported row for a reference that is only
+    # provenance (runs are never deleted; Django still applies SET_NULL if one is).
     import_run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -146,10 +155,11 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         constraints = [
+            models.UniqueConstraint(fields=["kk_index"], name="household_kk_index_unique"),
             models.CheckConstraint(
                 condition=models.Q(decile__isnull=True) | models.Q(decile__gte=1, decile__lte=10),
                 name="household_decile_1_10",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,10 +232,14 @@ class Person(models.Model):
         SEVERE = "severe", _("severe")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
-    # Denormalised from the household so a name search within a village is one index range scan.
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Denormalised from the household so a name search within a village is one index range scan. Kept
+    # equal to household.village by the registry services and the bulk writer; the household's own foreign
+    # key guards the village, so this copy carries no database constraint (a trigger per imported row).
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     nik_encrypted = models.BinaryField(_("NIK (encrypted)"))
-    nik_index = models.CharField(_("NIK blind index"), max_length=32, unique=True)
+    nik_index = models.CharField(_("NIK blind index"), max_length=32)
     full_name = models.CharField(_("full name"), max_length=150)
     name_key = models.CharField(_("normalised name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -244,8 +258,16 @@ class Person(models.Model):
     is_pregnant = models.BooleanField(_("pregnant"), default=False)
     deceased_date = models.DateField(_("date of death"), null=True, blank=True)
     provenance = models.CharField(_("provenance"), max_length=10, choices=Provenance.choices)
+    # No database constraint: a per-row trigger on every imported row for a reference that is only
+    # provenance (runs are never deleted; Django still applies SET_NULL if one is).
     import_run = models.ForeignKey(
-        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -254,6 +276,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["village", "name_key"], name="person_village_name")]
+        constraints = [models.UniqueConstraint(fields=["nik_index"], name="person_nik_index_unique")]
 
     def __str__(self) -> str:
         return self.full_name
