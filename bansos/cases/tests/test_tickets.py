@@ -23,7 +23,8 @@ LEGAL = set(flatten(tickets.WORKFLOW.table))
 def web_ticket(**overrides: object) -> Ticket:
     data = {
         "channel": "web", "category": "status", "name": "Ibu Sri", "subject": "Status PKH",
-        "body": "Kenapa bantuan saya berhenti?", "contact_email": "sri@example.id", "contact_phone": "0811111111",
+        "body": "Kenapa bantuan saya berhenti?", "contact_email": "sri@example.id",
+        "contact_phone": "0811111111",
     }  # fmt: skip
     data.update(overrides)
     return tickets.ticket_open(**data)  # type: ignore[arg-type]
