@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from bansos.cases import corrections, objections, proposals, selectors, tickets
@@ -149,19 +150,19 @@ def _out(kind: str, case: Any, *, officer: Any = None) -> dict[str, Any]:
 @cases_router.post("/proposals", response={201: Created}, url_name="cases_proposal_create")
 def proposal_create(
     request: HttpRequest, data: Form[ProposalIn], photos: File[list[UploadedFile]]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     values = data.dict()
     housing = {k: values.pop(k) for k in ("floor_type", "wall_type", "roof_type", "lighting", "water_source")}
     proposal = proposals.proposal_submit(
         proposer=request.user, photos=list(photos), housing=housing, **values
     )
-    return 201, {"id": proposal.pk, "state": proposal.state}
+    return Status(201, {"id": proposal.pk, "state": proposal.state})
 
 
 @cases_router.post("/objections", response={201: Created}, url_name="cases_objection_create")
 def objection_create(
     request: HttpRequest, data: Form[ObjectionIn], photo: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     values = data.dict()
     household = selectors.reported_household(
         village_code=values["village_code"], nik=values.pop("reported_nik"), name=values.pop("reported_name")
@@ -172,23 +173,23 @@ def objection_create(
         reporter=request.user, reporter_village_code=values.pop("village_code"), household=household,
         photo=photo, **values,
     )  # fmt: skip
-    return 201, {"id": objection.pk, "state": objection.state}
+    return Status(201, {"id": objection.pk, "state": objection.state})
 
 
 @cases_router.post("/corrections", response={201: Created}, url_name="cases_correction_create")
-def correction_create(request: HttpRequest, data: CorrectionIn) -> tuple[int, dict[str, Any]]:
+def correction_create(request: HttpRequest, data: CorrectionIn) -> Status[dict[str, Any]]:
     values = data.dict()
     head = {
         k: values.pop(k) for k in ("kk", "requester_nik", "kind", "note", "contact_phone", "contact_email")
     }
     correction = corrections.correction_submit(requester=request.user, data=values, **head)
-    return 201, {"id": correction.pk, "state": correction.state}
+    return Status(201, {"id": correction.pk, "state": correction.state})
 
 
 @cases_router.post("/tickets", response={201: Created}, url_name="cases_ticket_create")
-def ticket_create(request: HttpRequest, data: TicketIn) -> tuple[int, dict[str, Any]]:
+def ticket_create(request: HttpRequest, data: TicketIn) -> Status[dict[str, Any]]:
     ticket = tickets.ticket_open(channel=TicketChannel.CITIZEN, requester=request.user, **data.dict())
-    return 201, {"id": ticket.pk, "state": ticket.state}
+    return Status(201, {"id": ticket.pk, "state": ticket.state})
 
 
 @cases_router.get("/mine", response=list[CaseOut], url_name="cases_mine")

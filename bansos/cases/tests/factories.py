@@ -95,7 +95,7 @@ def proposal_data(village_code: str = GAMBIR, **overrides: Any) -> dict[str, Any
 
 
 def make_proposal(
-    proposer: User | None = None, village_code: str = GAMBIR, state: str = "submitted"
+    village_code: str = GAMBIR, *, proposer: User | None = None, state: str = "submitted"
 ) -> Proposal:
     proposal = proposals.proposal_submit(
         proposer=proposer or user(), photos=[photo()], **proposal_data(village_code)

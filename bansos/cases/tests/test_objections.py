@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -79,7 +80,7 @@ def test_only_the_regency_decides(role, region):
 
 def test_reporter_must_live_in_the_same_village_and_give_photo_and_gps():
     household = beneficiary()
-    base = {
+    base: dict[str, Any] = {
         "reporter": user(), "household": household, "reason": "well_off", "description": "Mampu",
         "latitude": GPS[0], "longitude": GPS[1], "photo": photo(),
     }  # fmt: skip

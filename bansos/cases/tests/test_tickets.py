@@ -21,7 +21,7 @@ LEGAL = set(flatten(tickets.WORKFLOW.table))
 
 
 def web_ticket(**overrides: object) -> Ticket:
-    data = {
+    data: dict[str, object] = {
         "channel": "web", "category": "status", "name": "Ibu Sri", "subject": "Status PKH",
         "body": "Kenapa bantuan saya berhenti?", "contact_email": "sri@example.id",
         "contact_phone": "0811111111",
