@@ -111,19 +111,24 @@ def can_see_reporter(user: object, objection: Objection) -> bool:
 
 
 def history(case: Any, *, hide_actor_of: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """The audit events of a case, oldest first; the actor of ``hide_actor_of`` events is withheld."""
+    """The audit events of a case, oldest first, with the state each one led to (its label); the actor
+    of ``hide_actor_of`` events is withheld."""
+    labels = dict(case._meta.get_field("state").choices)
     events = AuditEvent.objects.filter(subject_type=case._meta.label_lower, subject_id=str(case.pk)).order_by(
         "occurred_at", "id"
     )
-    return [
-        {
-            "at": e.occurred_at,
-            "event": e.event_type.rsplit("_", 1)[-1],
-            "state": (e.details.get("state") or {}).get("after", ""),
-            "actor": "" if e.event_type in hide_actor_of else e.actor_label,
-        }
-        for e in events
-    ]
+    rows = []
+    for event in events:
+        state = (event.details.get("state") or {}).get("after", "")
+        rows.append(
+            {
+                "at": event.occurred_at,
+                "state": state,
+                "label": labels.get(state, state),
+                "actor": "" if event.event_type in hide_actor_of else event.actor_label,
+            }
+        )
+    return rows
 
 
 def mine(user: Any) -> dict[str, models.QuerySet[Any]]:
