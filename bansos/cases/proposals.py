@@ -18,7 +18,7 @@ from bansos.accounts.models import Role
 from bansos.cases.models import Attachment, Proposal
 from bansos.cases.models import ProposalState as S
 from bansos.cases.notify import notify_user
-from bansos.cases.uploads import store_upload
+from bansos.cases.uploads import discard, store_upload
 from bansos.cases.workflow import CaseError, Workflow, roles
 from bansos.core import crypto
 from bansos.core.audit import Actor, record
@@ -198,12 +198,18 @@ def proposal_submit(
         contact_email=contact_email,
         created_at=now or timezone.now(),
     )
-    for photo in photos:
-        stored = store_upload(photo)
-        Attachment.objects.create(
-            proposal=proposal, kind=Attachment.Kind.PHOTO, path=stored.path,
-            content_type=stored.content_type, size=stored.size,
-        )  # fmt: skip
+    written: list[str] = []
+    try:
+        for photo in photos:
+            stored = store_upload(photo)
+            written.append(stored.path)
+            Attachment.objects.create(
+                proposal=proposal, kind=Attachment.Kind.PHOTO, path=stored.path,
+                content_type=stored.content_type, size=stored.size,
+            )  # fmt: skip
+    except Exception:
+        discard(written)  # the transaction rolls back: leave no file behind
+        raise
     _event(proposal, proposer, "submitted", "", photos=len(photos))
     _notify(
         proposal,

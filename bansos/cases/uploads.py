@@ -87,6 +87,13 @@ def store_upload(file: IO[bytes], *, allow_pdf: bool = False) -> StoredFile:
     return StoredFile(path=relative.as_posix(), content_type=content_type, size=len(content))
 
 
+def discard(paths: list[str]) -> None:
+    """Remove files stored for a change that did not go through (best effort)."""
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    for path in paths:
+        (root / path).unlink(missing_ok=True)
+
+
 def open_stored(path: str) -> IO[bytes]:
     """Open a stored upload for reading (the caller has checked the officer may see it)."""
     root = Path(settings.PRIVATE_MEDIA_ROOT).resolve()

@@ -172,5 +172,6 @@ LOGGING = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("BANSOS_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 CASES_UPLOAD_MAX_BYTES = int(os.environ.get("BANSOS_UPLOAD_MAX_BYTES", str(5_000_000)))
 OBJECTION_DECISION_DAYS = 14
+CASES_CONTACT_RATE_PER_IP = (10, 3600)  # public contact form posts per client address and window (s)
 # Absolute address used in links sent by e-mail/SMS.
 SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")

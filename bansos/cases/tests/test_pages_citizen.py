@@ -164,3 +164,13 @@ def test_citizen_ticket_and_reopen():
     assert client.post(f"/kasus/tiket/{ticket.pk}/buka-lagi/").status_code == 302
     ticket.refresh_from_db()
     assert ticket.state == "open"
+
+
+def test_public_contact_form_is_rate_limited(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CASES_CONTACT_RATE_PER_IP = (2, 3600)
+    data = {"name": "X", "category": "other", "subject": "s", "body": "b", "contact_phone": "0812345678"}
+    assert [Client().post("/kontak/", data).status_code for _ in range(3)] == [200, 200, 429]
+    assert Ticket.objects.count() == 2

@@ -56,3 +56,17 @@ def test_size_limit(settings, private_media: Path):
     with pytest.raises(UploadError) as caught:
         store_upload(photo("PNG", size=(400, 400)))
     assert caught.value.code == "case.upload_too_large"
+
+
+@pytest.mark.django_db
+def test_a_bad_second_photo_leaves_no_file_and_no_proposal(private_media: Path):
+    from bansos.cases import proposals
+    from bansos.cases.models import Proposal
+
+    from .factories import proposal_data, user
+
+    bad = io.BytesIO(b"not an image")
+    with pytest.raises(UploadError):
+        proposals.proposal_submit(proposer=user(), photos=[photo(), bad], **proposal_data())
+    assert Proposal.objects.count() == 0
+    assert not any(p.is_file() for p in private_media.rglob("*"))
