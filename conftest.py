@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+# Browser test fixtures (browser, page, site) and the region reload after transactional tests.
+pytest_plugins = ["bansos.core.testing.browser"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "bansos.registry",
     "bansos.programs",
     "bansos.lookup",
+    "bansos.cases",
 ]
 
 MIDDLEWARE = [
@@ -166,3 +167,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Casework (bansos.cases): uploads live outside the web root and are served only to authorised officers.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("BANSOS_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+CASES_UPLOAD_MAX_BYTES = int(os.environ.get("BANSOS_UPLOAD_MAX_BYTES", str(5_000_000)))
+OBJECTION_DECISION_DAYS = 14
+CASES_CONTACT_RATE_PER_IP = (10, 3600)  # public contact form posts per client address and window (s)
+# Absolute address used in links sent by e-mail/SMS.
+SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bansos.core import sms
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings: Any, tmp_path: Path) -> Path:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    sms.outbox.clear()
+    return Path(settings.PRIVATE_MEDIA_ROOT)

@@ -1,0 +1,39 @@
+"""Shared bits of the casework pages: the officer gate and the region selects (no JavaScript needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
+
+from bansos.accounts.scoping import officer_scope
+from bansos.lookup.views import _selection
+
+View = Callable[..., HttpResponseBase]
+
+
+def officer_required(view: View) -> View:
+    """Logged in (else to LOGIN_URL) and holding at least one active officer role (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not officer_scope(request.user).roles:
+            raise HttpForbidden
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def region_selection(data: QueryDict | None) -> dict[str, Any]:
+    """The province -> regency -> district -> village selects (as on the public check)."""
+    return _selection(data if data is not None else QueryDict())
+
+
+def files(request: HttpRequest, *names: str) -> list[Any]:
+    return [request.FILES[n] for n in names if n in request.FILES]
