@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from bansos.accounts.api import accounts_router
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
 from bansos.lookup.api import lookup_router, regions_router
@@ -25,3 +26,4 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/cases", cases_router)
+api.add_router("/accounts", accounts_router)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("cek/", include("bansos.lookup.urls")),
     path("", include("bansos.cases.urls")),
+    path("", include("bansos.accounts.urls")),
     path("", core_views.home, name="home"),
 ]

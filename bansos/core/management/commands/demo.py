@@ -15,7 +15,7 @@ from bansos.accounts.models import User
 from bansos.core.audit import Actor, SystemActor
 from bansos.programs import services as program_services
 from bansos.programs.enrolment import enrolment_run
-from bansos.programs.models import EnrolmentRun, Period, Program, RankingRun
+from bansos.programs.models import Enrolment, EnrolmentRun, Period, Program, RankingRun
 from bansos.programs.ranking import ranking_run
 from bansos.regions.loader import regions_load
 from bansos.regions.models import Village
@@ -23,6 +23,8 @@ from bansos.registry.models import Person, Provenance
 from bansos.registry.synth import population_synthesize
 
 DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
+DEMO_CITIZEN = "warga-demo"
+DEMO_CITIZEN_PHONE = "6281200000000"
 
 
 class Command(BaseCommand):
@@ -49,6 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(f"synthetic population written: {counts}")
         self._programs(actor)
         self._demo_accounts()
+        self._demo_citizen()
 
     def _programs(self, actor: Actor) -> None:
         """Rank the registry once, then open and enrol the current period of every active program."""
@@ -82,3 +85,33 @@ class Command(BaseCommand):
         path.write_text(f"national administrator: username admin, password {password}\n")
         path.chmod(0o600)
         self.stdout.write(f"demo accounts written to {path}: admin / {password}")
+
+    def _demo_citizen(self) -> None:
+        """A verified citizen account linked to the head of an enrolled household (signs in by phone)."""
+        if User.objects.filter(username=DEMO_CITIZEN).exists():
+            return
+        enrolled = Enrolment.objects.filter(status=Enrolment.Status.ENROLLED).values("household_id")
+        heads = Person.objects.filter(
+            relationship=Person.Relationship.HEAD, deceased_date__isnull=True, account__isnull=True
+        )
+        person = (
+            heads.filter(household_id__in=enrolled).order_by("id").first() or heads.order_by("id").first()
+        )
+        if person is None:
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_user(
+            username=DEMO_CITIZEN,
+            password=password,
+            phone=DEMO_CITIZEN_PHONE,
+            first_name=person.full_name,
+            person=person,
+        )
+        path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            handle.write(
+                f"citizen ({person.full_name}): phone 0{DEMO_CITIZEN_PHONE[2:]}, password {password}\n"
+            )
+        path.chmod(0o600)
+        self.stdout.write(f"demo citizen: phone 0{DEMO_CITIZEN_PHONE[2:]} / {password} (/akun/masuk/)")

@@ -1,0 +1,42 @@
+"""django-axes hooks: the cool-off after too many failed sign-ins, and the page shown meanwhile.
+
+Five failures for one identifier from one address lock that pair out for 15 minutes; every further failure
+during the lock-out doubles the wait (30, 60, ... minutes, at most a day)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+BASE_MINUTES = 15
+MAX_MINUTES = 24 * 60
+
+
+def cool_off(request: HttpRequest | None = None) -> datetime.timedelta:
+    failures = int(getattr(request, "axes_failures_since_start", 0) or 0)
+    extra = max(0, failures - settings.AXES_FAILURE_LIMIT)
+    return datetime.timedelta(minutes=min(BASE_MINUTES * 2 ** min(extra, 10), MAX_MINUTES))
+
+
+def lockout_message(request: HttpRequest | None = None) -> str:
+    minutes = int(cool_off(request).total_seconds() // 60)
+    return _("Too many failed sign-in attempts. Please wait %(minutes)s minutes, or reset your password.") % {
+        "minutes": minutes
+    }
+
+
+def lockout_response(request: HttpRequest, *args: Any) -> HttpResponse:
+    message = lockout_message(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "account.locked_out", "message": message}, status=429)
+    return render(request, "accounts/locked_out.html", {"message": message}, status=429)
+
+
+# Messages shown by other modules that this app's catalogue translates (bansos.cases.uploads).
+_EXTRA = (gettext_noop("The photo is too small: at least %(px)s pixels on each side."),)
