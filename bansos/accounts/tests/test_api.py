@@ -183,3 +183,11 @@ def test_lockout_applies_to_the_api_too() -> None:
     )
     assert locked.status_code == 429 and locked.json()["code"] == "account.locked_out"
     assert ApiToken.objects.count() == 0
+
+
+def test_the_token_also_works_for_casework(api: TestClient) -> None:
+    verified_citizen()
+    token = _token(api)
+    response = Client().get("/api/cases/mine", headers=_auth(token))
+    assert response.status_code == 200 and response.json() == []
+    assert Client().get("/api/cases/mine").status_code == 401

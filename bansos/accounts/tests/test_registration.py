@@ -18,6 +18,7 @@ from bansos.accounts.models import Registration, User
 from bansos.cases.tests.factories import CIDENG, officer
 from bansos.cases.uploads import UploadError
 from bansos.core import sms
+from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
 from bansos.registry.identifiers import IdentifierError
 
@@ -164,6 +165,12 @@ def test_identifiers_and_contact_are_checked_before_anything_is_stored(private_m
     with pytest.raises(registration.RegistrationError) as weak:
         submit(nik, kk, password="123")
     assert weak.value.code == "registration.password_weak"
+    with pytest.raises(DomainError) as phone:
+        submit(nik, kk, phone="12345")
+    assert phone.value.code == "account.phone_invalid"
+    with pytest.raises(DomainError) as email:
+        submit(nik, kk, email="bukan-email")
+    assert email.value.code == "account.email_invalid"
     with pytest.raises(registration.RegistrationError) as none:
         submit(nik, kk, phone="", email="")
     assert none.value.code == "registration.no_contact"
