@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
-from bansos.accounts.api import accounts_router
+from bansos.accounts.api import accounts_router, token_auth
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
 from bansos.lookup.api import lookup_router, regions_router
@@ -25,5 +26,6 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
-api.add_router("/cases", cases_router)
+# Casework also takes the phone app's bearer token (bansos.accounts.api) where it takes a session.
+api.add_router("/cases", cases_router, auth=[token_auth, django_auth])
 api.add_router("/accounts", accounts_router)

@@ -1,5 +1,5 @@
-"""/api/cases: citizens file and follow their own cases; officers work their queues (session, or the phone
-app's bearer token; domain errors come back as {"code", "message"}). Uploads are multipart form fields."""
+"""/api/cases: citizens file and follow their own cases; officers work their queues (session auth;
+domain errors come back as {"code", "message"}). Uploads are multipart form fields."""
 
 from __future__ import annotations
 
@@ -15,15 +15,13 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from bansos.accounts.api import token_auth
 from bansos.cases import corrections, objections, proposals, selectors, tickets
 from bansos.cases.actions import case_transition
 from bansos.cases.models import Objection, Ticket, TicketChannel
 from bansos.cases.workflow import CaseError
 from bansos.core.errors import NotFound
 
-# Session (pages) or a bearer token of the phone app (bansos.accounts.api).
-cases_router = Router(tags=["cases"], auth=[token_auth, django_auth])
+cases_router = Router(tags=["cases"], auth=django_auth)
 
 
 class Created(Schema):

@@ -181,7 +181,7 @@ SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "bansos.accounts.backends.LockoutBackend",  # django-axes' check, first
     "bansos.accounts.backends.PhoneOrEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]

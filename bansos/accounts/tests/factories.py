@@ -6,6 +6,7 @@ import datetime
 import io
 from typing import Any
 
+from django.test import Client
 from PIL import Image
 
 from bansos.accounts import registration
@@ -74,6 +75,18 @@ def submit(nik: str, kk: str, **overrides: Any) -> Registration:
     data.setdefault("ktp_photo", photo())
     data.setdefault("selfie", photo(name="selfie.jpg"))
     return registration.registration_submit(**data)
+
+
+def officer_login(client: Client, officer: User) -> Client:
+    """Sign an officer in for the console: with a verified second factor where the officer sign-in
+    (bansos.accounts.testing) exists, else a plain session."""
+    try:
+        from bansos.accounts.testing import login_officer  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        client.force_login(officer)
+        return client
+    result: Client = login_officer(client, officer)
+    return result
 
 
 def verified_citizen(village_code: str = GAMBIR, **overrides: Any) -> tuple[User, Household]:

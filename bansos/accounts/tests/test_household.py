@@ -13,7 +13,7 @@ from bansos.core.models import AuditEvent
 from bansos.lookup.tests.test_programs import enrol, period
 from bansos.programs.models import Enrolment
 
-from .factories import family, submit, verified_citizen
+from .factories import family, officer_login, submit, verified_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +61,12 @@ def test_household_page_only_for_verified_members(client: Client) -> None:
 def test_officer_household_page_is_scoped_and_audited(client: Client) -> None:
     citizen, household = verified_citizen()
     operator = officer("village_operator", household.village_id)
-    client.force_login(operator)
+    officer_login(client, operator)
     page = client.get(f"/petugas/rumah-tangga/{household.pk}/")
     assert page.status_code == 200 and "BUDI SANTOSO" in page.content.decode()
     event = AuditEvent.objects.get(event_type="household.viewed")
     assert event.actor == operator and event.subject_id == str(household.pk)
-    client.force_login(officer("village_operator", CIDENG))
+    officer_login(client, officer("village_operator", CIDENG))
     assert client.get(f"/petugas/rumah-tangga/{household.pk}/").status_code == 404
     client.force_login(citizen)
     assert client.get(f"/petugas/rumah-tangga/{household.pk}/").status_code == 403
@@ -76,7 +76,7 @@ def test_officer_household_page_is_scoped_and_audited(client: Client) -> None:
 def test_citizen_sees_which_officer_roles_viewed_or_changed_the_record(client: Client) -> None:
     citizen, household = verified_citizen()
     operator = officer("village_operator", household.village_id)
-    client.force_login(operator)
+    officer_login(client, operator)
     client.get(f"/petugas/rumah-tangga/{household.pk}/")
     client.force_login(citizen)
     page = client.get("/akun/rumah-tangga/").content.decode()

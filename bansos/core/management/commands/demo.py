@@ -88,6 +88,8 @@ class Command(BaseCommand):
 
     def _demo_citizen(self) -> None:
         """A verified citizen account linked to the head of an enrolled household (signs in by phone)."""
+        from django.utils.crypto import get_random_string
+
         if User.objects.filter(username=DEMO_CITIZEN).exists():
             return
         enrolled = Enrolment.objects.filter(status=Enrolment.Status.ENROLLED).values("household_id")
@@ -99,7 +101,7 @@ class Command(BaseCommand):
         )
         if person is None:
             return
-        password = secrets.token_urlsafe(12)
+        password = get_random_string(16)
         User.objects.create_user(
             username=DEMO_CITIZEN,
             password=password,
