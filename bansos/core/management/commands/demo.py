@@ -71,21 +71,6 @@ class Command(BaseCommand):
                     f"{result.excluded} excluded"
                 )
 
-    def _demo_accounts(self) -> None:
-        path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
-        if User.objects.filter(username="admin").exists() and path.exists():
-            self.stdout.write(f"demo accounts: see {path}")
-            return
-        password = secrets.token_urlsafe(12)
-        user, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@bansos.invalid"})
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"national administrator: username admin, password {password}\n")
-        path.chmod(0o600)
-        self.stdout.write(f"demo accounts written to {path}: admin / {password}")
-
     def _demo_citizen(self) -> None:
         """A verified citizen account linked to the head of an enrolled household (signs in by phone)."""
         from django.utils.crypto import get_random_string
@@ -117,3 +102,18 @@ class Command(BaseCommand):
             )
         path.chmod(0o600)
         self.stdout.write(f"demo citizen: phone 0{DEMO_CITIZEN_PHONE[2:]} / {password} (/akun/masuk/)")
+
+    def _demo_accounts(self) -> None:
+        path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
+        if User.objects.filter(username="admin").exists() and path.exists():
+            self.stdout.write(f"demo accounts: see {path}")
+            return
+        password = secrets.token_urlsafe(12)
+        user, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@bansos.invalid"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"national administrator: username admin, password {password}\n")
+        path.chmod(0o600)
+        self.stdout.write(f"demo accounts written to {path}: admin / {password}")
