@@ -16,6 +16,7 @@ from ninja.responses import Status
 from ninja.security import HttpBearer, django_auth
 
 from bansos.accounts import registration, selectors, tokens
+from bansos.accounts.lockout import throttle
 from bansos.accounts.models import ApiToken, Registration, User
 from bansos.accounts.notifications import notification_mark_read
 from bansos.core.errors import PermissionDenied
@@ -149,6 +150,7 @@ def register(
     email: Form[str] = "",
 ) -> Status:
     """Register (multipart form); verified at once when the data matches the registry, else pending."""
+    throttle(request, "register")
     submitted = registration.registration_submit(
         nik=nik,
         kk=kk,

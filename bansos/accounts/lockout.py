@@ -1,4 +1,5 @@
-"""django-axes hooks: the cool-off after too many failed sign-ins, and the page shown meanwhile.
+"""django-axes hooks: the cool-off after too many failed sign-ins, and the page shown meanwhile; and the
+per-address limit on registrations and SMS-code requests (bansos.lookup.ratelimit, in the cache).
 
 Five failures for one identifier from one address lock that pair out for 15 minutes; every further failure
 during the lock-out doubles the wait (30, 60, ... minutes, at most a day)."""
@@ -14,8 +15,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from bansos.lookup import ratelimit
+
 BASE_MINUTES = 15
 MAX_MINUTES = 24 * 60
+
+
+def throttle(request: HttpRequest, scope: str) -> None:
+    """Count one registration or SMS-code request of the client address (RateLimited past the limit)."""
+    limit, window = settings.ACCOUNTS_RATE_PER_IP
+    ratelimit.hit(f"accounts-{scope}", ratelimit.client_ip(request), limit=limit, window=window)
 
 
 def cool_off(request: HttpRequest | None = None) -> datetime.timedelta:

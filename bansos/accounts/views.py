@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bansos.accounts import passwords, registration, selectors
 from bansos.accounts.forms import RefuseForm, RegistrationForm, ResetCodeForm, ResetSmsForm, VerifyForm
+from bansos.accounts.lockout import throttle
 from bansos.accounts.models import Registration
 from bansos.accounts.notifications import notification_mark_read
 from bansos.accounts.services import household_view_record
 from bansos.cases.uploads import open_stored
 from bansos.cases.views.common import officer_required
 from bansos.core.errors import DomainError, NotFound
+from bansos.lookup.ratelimit import RateLimited
 
 PAGE_SIZE = 50
 
@@ -35,6 +37,12 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, template, {"form": RegistrationForm()})
     form = RegistrationForm(request.POST, request.FILES)
+    try:
+        throttle(request, "register")
+    except RateLimited as exc:
+        response = render(request, template, {"form": form, "error": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if not form.is_valid():
         return render(request, template, {"form": form}, status=400)
     data = form.cleaned_data
@@ -95,10 +103,18 @@ def notification_read(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def reset_sms(request: HttpRequest) -> HttpResponse:
     form = ResetSmsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        passwords.reset_code_send(phone=form.cleaned_data["phone"])
-        return redirect(f"{_reset_code_url()}?terkirim=1")
-    return render(request, "accounts/reset_sms.html", {"form": form}, status=400 if form.errors else 200)
+    template = "accounts/reset_sms.html"
+    if request.method == "POST":
+        try:
+            throttle(request, "reset_sms")
+        except RateLimited as exc:
+            response = render(request, template, {"form": form, "error": exc.message}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        if form.is_valid():
+            passwords.reset_code_send(phone=form.cleaned_data["phone"])
+            return redirect(f"{_reset_code_url()}?terkirim=1")
+    return render(request, template, {"form": form}, status=400 if form.errors else 200)
 
 
 def _reset_code_url() -> str:

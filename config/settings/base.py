@@ -133,6 +133,7 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 ACCOUNTS_PHOTO_MAX_BYTES = int(os.environ.get("BANSOS_PHOTO_MAX_BYTES", str(5_000_000)))
 ACCOUNTS_PHOTO_MIN_SIDE = 200  # pixels: a KTP or a face must be readable
+ACCOUNTS_RATE_PER_IP = (10, 3600)  # registrations and SMS-code requests per client address and window (s)
 ACCOUNTS_RESET_CODE_MINUTES = 10
 ACCOUNTS_RESET_CODE_ATTEMPTS = 5
 ACCOUNTS_TOKEN_DAYS = 180

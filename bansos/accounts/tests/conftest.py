@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from bansos.core import sms
 
@@ -12,6 +13,7 @@ from bansos.core import sms
 def private_media(settings: Any, tmp_path: Path) -> Path:
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     sms.outbox.clear()
+    cache.clear()  # rate-limit counters (registrations, SMS codes) start at zero
     return Path(settings.PRIVATE_MEDIA_ROOT)
 
 

@@ -191,3 +191,11 @@ def test_the_token_also_works_for_casework(api: TestClient) -> None:
     response = Client().get("/api/cases/mine", headers=_auth(token))
     assert response.status_code == 200 and response.json() == []
     assert Client().get("/api/cases/mine").status_code == 401
+
+
+def test_registration_through_the_api_is_rate_limited(api: TestClient, settings: Any) -> None:
+    settings.ACCOUNTS_RATE_PER_IP = (0, 3600)
+    _household, _head, nik, kk = family()
+    response = _register(api, nik, kk)
+    assert response.status_code == 429 and response.json()["code"] == "rate_limited"
+    assert Registration.objects.count() == 0

@@ -328,3 +328,15 @@ def test_other_village_citizens_and_anonymous_cannot_see_registrations(client: C
         assert client.get(url).status_code == 404
     officer_login(client, officer("auditor", ""))
     assert client.get(urls[0]).status_code == 404  # not a verifier role
+
+
+def test_registrations_are_rate_limited_per_client_address(client: Client, settings: Any) -> None:
+    settings.ACCOUNTS_RATE_PER_IP = (2, 3600)
+    _h, _p, nik, kk = family()
+    assert _post(client, "1", kk).status_code == 400
+    assert _post(client, "1", kk).status_code == 400
+    limited = _post(client, nik, kk)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert "Terlalu banyak permintaan" in limited.content.decode()
+    assert User.objects.count() == 0
+    assert Client(REMOTE_ADDR="10.1.2.3").get("/akun/daftar/").status_code == 200

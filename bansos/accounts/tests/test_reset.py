@@ -118,3 +118,13 @@ def test_weak_new_password_keeps_the_code(client: Client, django_capture_on_comm
     assert response.status_code == 400
     assert ResetCode.objects.get().attempts == 0
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_sms_code_requests_are_rate_limited_per_client_address(client: Client, settings: Any) -> None:
+    settings.ACCOUNTS_RATE_PER_IP = (2, 3600)
+    verified_citizen()
+    for number in ("081200000001", "081200000002"):
+        assert client.post("/akun/sandi/sms/", {"phone": number}).status_code == 302
+    limited = client.post("/akun/sandi/sms/", {"phone": "081234567890"})
+    assert limited.status_code == 429
+    assert ResetCode.objects.count() == 0 and sms.outbox == []
