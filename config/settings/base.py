@@ -128,6 +128,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = "bansos.accounts.lockout.cool_off"  # 15 min, doubling while failures go on
 AXES_LOCKOUT_CALLABLE = "bansos.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "bansos.lookup.ratelimit.client_ip"  # REMOTE_ADDR or our proxy's header only
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client: Client, identifier: str, password: str = PASSWORD, **extra: Any) -> Any:
-    return client.post("/akun/masuk/", {"username": identifier, "password": password, **extra})
+    headers = {k: extra.pop(k) for k in list(extra) if k.startswith("HTTP_")}
+    return client.post("/akun/masuk/", {"username": identifier, "password": password, **extra}, **headers)
 
 
 @pytest.mark.parametrize("identifier", ["0812 3456 7890", "+6281234567890", "BUDI@example.id"])
@@ -74,6 +75,13 @@ def test_lockout_after_five_failures_then_backoff(client: Client) -> None:
     # Another account (or the same one from elsewhere) is not affected.
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert _login(other, "081234567890").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client: Client) -> None:
+    verified_citizen()
+    for n in range(5):
+        _login(client, "081234567890", "salah", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    assert _login(client, "081234567890", HTTP_X_FORWARDED_FOR="10.9.9.99").status_code == 429
 
 
 def test_cool_off_doubles_while_failures_go_on() -> None:
