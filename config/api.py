@@ -14,6 +14,9 @@ from bansos.lookup.api import lookup_router, regions_router
 from bansos.lookup.ratelimit import RateLimited
 
 api = NinjaAPI(title="Bansos API", version="1", urls_namespace="api")
+# Casework also takes the phone app's bearer token (bansos.accounts.api) wherever it takes a session;
+# operations with an auth of their own keep it.
+cases_router.auth = [token_auth, django_auth]
 
 
 @api.exception_handler(DomainError)
@@ -24,8 +27,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return response
 
 
+api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
-# Casework also takes the phone app's bearer token (bansos.accounts.api) where it takes a session.
-api.add_router("/cases", cases_router, auth=[token_auth, django_auth])
-api.add_router("/accounts", accounts_router)
+api.add_router("/cases", cases_router)
