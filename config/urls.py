@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cek/", include("bansos.lookup.urls")),
+    path("", include("bansos.accounts.officer_urls")),
+    path("", include("bansos.core.urls")),
     path("", include("bansos.cases.urls")),
     path("", core_views.home, name="home"),
 ]
