@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -41,6 +42,18 @@ DEFAULT_RATE_PER_USER = (10, 600)
 
 class LoginFailed(DomainError):
     code = "officer.login_failed"
+
+
+THROTTLED = _("Too many wrong codes. Wait %(seconds)s seconds and try again.")
+
+
+def _throttle_check(device: Device) -> None:
+    """django-otp doubles the wait after each wrong code; say so instead of a plain "wrong code"."""
+    allowed, detail = device.verify_is_allowed()
+    if not allowed:
+        locked = (detail or {}).get("locked_until")
+        seconds = max(1, int((locked - timezone.now()).total_seconds()) + 1) if locked else 1
+        raise LoginFailed(THROTTLED, code="otp.throttled", seconds=seconds)
 
 
 def officer_verified(user: object) -> bool:
@@ -120,10 +133,12 @@ def _new_backup_codes(user: User) -> list[str]:
 
 
 def officer_totp_confirm(*, user: User, device: TOTPDevice, token: str, ip: str) -> list[str]:
-    """Confirm the authenticator with one code from it; returns the new backup codes (shown once)."""
+    """Confirm the authenticator with one code from it (which also completes this sign-in); returns the new
+    backup codes (shown once)."""
     if device.user_id != user.pk or device.confirmed:
         raise LoginFailed(_("This authenticator cannot be enrolled."), code="officer.enrol_invalid")
     token = "".join(token.split())
+    _throttle_check(device)
     if not device.verify_token(token):
         record(
             actor=LOGIN_ACTOR,
@@ -143,6 +158,7 @@ def officer_totp_confirm(*, user: User, device: TOTPDevice, token: str, ip: str)
             subject=device,
             details={"ip": ip, "backup_codes": len(codes)},
         )
+        record(actor=user, event_type="officer.login", subject=user, details={"method": "totp", "ip": ip})
     return codes
 
 
@@ -167,10 +183,14 @@ def officer_otp_verify(*, user: User, token: str, ip: str) -> Device:
     method = ""
     totp = officer_totp_device(user)
     if len(token) == TOTP_DIGITS and token.isdigit():
-        if totp is not None and totp.verify_token(token):
-            device, method = totp, "totp"
+        if totp is not None:
+            _throttle_check(totp)
+            if totp.verify_token(token):
+                device, method = totp, "totp"
     elif token:
         backup = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        if backup is not None:
+            _throttle_check(backup)
         if backup is not None and backup.verify_token(token):
             device, method = backup, "backup_code"
     if device is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 THEME_COLOUR = "#0a7d3b"
 BACKGROUND_COLOUR = "#f6f7f9"
-SHELL_STATIC = ("core/pwa.js", "lookup/lookup.js", "core/icons/icon-192.png")
+SHELL_STATIC: tuple[str, ...] = ("core/pwa.js", "lookup/lookup.js", "core/icons/icon-192.png")
 PRIVATE_PREFIXES = ("/akun/", "/kasus/", "/petugas/", "/api/", "/admin/", "/i18n/")
 CACHE_VERSION = "1"  # bump when sw.js itself changes in a way the URL list does not show
 
