@@ -45,7 +45,8 @@ def demo_officers(*, actor: SystemActor) -> list[str]:
     operator_code = officer_demo_backup_code(user=operator, actor=actor)
     return [
         f"national administrator: username admin, password {admin_password}",
-        f"village operator of {village.name} ({village.code}): username operator, password {operator_password}",
+        f"village operator of {village.name} ({village.code}): "
+        f"username operator, password {operator_password}",
         "officers sign in at /petugas/masuk/ with two factors: after the password, scan the QR code with an "
         "authenticator app (Aegis, FreeOTP, Google Authenticator...) and type its 6-digit code",
         f"no phone at hand? one-time demo backup codes: admin {admin_code}, operator {operator_code} "
