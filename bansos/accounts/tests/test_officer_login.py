@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bansos.accounts.models import User
 from bansos.accounts.officer_views import PENDING
 from bansos.accounts.services import officer_role_grant
-from bansos.accounts.testing import otp_device, totp_code
+from bansos.accounts.testing import officer_client, otp_device, totp_code
 from bansos.core.audit import SystemActor
 from bansos.core.models import AuditEvent
 from bansos.registry.tests.factories import GAMBIR
@@ -226,3 +226,15 @@ def test_sign_in_page_in_english() -> None:
     page = client.get("/petugas/masuk/").content.decode()
     assert "Officer sign-in" in page
     assert "Wrong username or password" in password_step(client, "x", "y").content.decode()
+
+
+def test_sign_out_is_a_post_and_backup_codes_need_the_second_factor() -> None:
+    user = officer()
+    client = officer_client(user)
+    assert client.get("/petugas/keluar/").status_code == 405
+    assert client.get("/petugas/").status_code == 200
+    half = Client()
+    half.force_login(user)
+    assert half.post("/petugas/akun/kode-cadangan/")["Location"].startswith("/petugas/masuk/")
+    assert not StaticToken.objects.filter(device__user=user).exists()
+    assert [e.event_type for e in AuditEvent.objects.filter(event_type__startswith="officer.backup")] == []

@@ -86,3 +86,4 @@ def test_offline_page_and_every_page_links_the_manifest_and_registration_script(
         assert '<link rel="manifest" href="/manifest.webmanifest">' in page, url
         assert '<meta name="theme-color" content="#0a7d3b">' in page, url
         assert '<script defer src="/static/core/pwa.js" data-sw="/sw.js"></script>' in page, url
+    assert '<a href="/petugas/masuk/">Masuk petugas</a>' in Client().get("/").content.decode()
