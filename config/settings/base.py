@@ -203,3 +203,15 @@ OBJECTION_DECISION_DAYS = 14
 CASES_CONTACT_RATE_PER_IP = (10, 3600)  # public contact form posts per client address and window (s)
 # Absolute address used in links sent by e-mail/SMS.
 SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")
+
+# Officer two-factor (bansos.accounts officer login, docs/adr/0009-officer-two-factor.md): TOTP devices with
+# backup codes (django-otp); OTPMiddleware marks the session's user as verified after the second factor.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = "Bansos"
+OFFICER_LOGIN_URL = "/petugas/masuk/"
+OFFICER_PENDING_SECONDS = 300  # time between the password and the code before starting over
+OFFICER_BACKUP_CODES = 10

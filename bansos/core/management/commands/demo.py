@@ -3,7 +3,6 @@ Safe to run again: every step is idempotent and skips what is already there."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from bansos.accounts.demo import demo_officers
 from bansos.accounts.models import User
 from bansos.core.audit import Actor, SystemActor
 from bansos.programs import services as program_services
@@ -108,12 +108,10 @@ class Command(BaseCommand):
         if User.objects.filter(username="admin").exists() and path.exists():
             self.stdout.write(f"demo accounts: see {path}")
             return
-        password = secrets.token_urlsafe(12)
-        user, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@bansos.invalid"})
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
+        lines = demo_officers(actor=SystemActor("command:demo"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"national administrator: username admin, password {password}\n")
+        path.write_text("\n".join(lines) + "\n")
         path.chmod(0o600)
-        self.stdout.write(f"demo accounts written to {path}: admin / {password}")
+        self.stdout.write(f"demo accounts written to {path}:")
+        for line in lines:
+            self.stdout.write(f"  {line}")
