@@ -18,7 +18,9 @@ class RegistrationForm(forms.Form):
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    password = forms.CharField(
+        label=_("Password (at least 8 characters)"), widget=forms.PasswordInput, max_length=128
+    )
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, max_length=128)
     ktp_photo = forms.FileField(
         label=_("Photo of your KTP"), widget=forms.ClearableFileInput(attrs=PHOTO_ACCEPT)
