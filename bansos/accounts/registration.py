@@ -107,6 +107,21 @@ def _nik_taken() -> RegistrationError:
     )
 
 
+def _taken(message: str) -> RegistrationError:
+    """The error for a unique constraint that failed (constraint or column name in the database message)."""
+    if "phone" in message:
+        return RegistrationError(
+            _("An account already uses this mobile number. Sign in, or reset your password."),
+            code="registration.phone_taken",
+        )
+    if "email" in message:
+        return RegistrationError(
+            _("An account already uses this e-mail address. Sign in, or reset your password."),
+            code="registration.email_taken",
+        )
+    return _nik_taken()
+
+
 def check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
@@ -191,9 +206,9 @@ def registration_submit(
                     details={"auto": True},
                 )
             _notify_outcome(registration)
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent registration won the race for the NIK, phone or e-mail
         discard(stored)
-        raise _nik_taken() from exc
+        raise _taken(str(exc)) from exc
     except BaseException:
         discard(stored)
         raise

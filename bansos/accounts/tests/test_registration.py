@@ -340,3 +340,15 @@ def test_registrations_are_rate_limited_per_client_address(client: Client, setti
     assert "Terlalu banyak permintaan" in limited.content.decode()
     assert User.objects.count() == 0
     assert Client(REMOTE_ADDR="10.1.2.3").get("/akun/daftar/").status_code == 200
+
+
+def test_a_lost_race_for_the_same_phone_stores_nothing(private_media: Path, monkeypatch: Any) -> None:
+    _h, _p, nik, kk = family()
+    _h2, _p2, nik2, kk2 = family(name="ANI SUSANTI")
+    submit(nik, kk)
+    # The other request checked before this one committed: the database constraint decides.
+    monkeypatch.setattr(registration, "_contact", lambda phone, email: ("6281234567890", ""))
+    with pytest.raises(registration.RegistrationError) as lost:
+        submit(nik2, kk2, full_name="Ani Susanti")
+    assert lost.value.code == "registration.phone_taken"
+    assert User.objects.count() == 1 and len(stored_files(private_media)) == 2
