@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core.dbrouting import public_read
 from bansos.core.errors import DomainError
 from bansos.lookup import antibot, ratelimit, selectors
 from bansos.lookup.selectors import LookupResult
@@ -26,7 +27,8 @@ def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> 
     parsed = parse_nik(nik)  # IdentifierError (code nik.*) with a clear message
     antibot.verify(answer)
     ratelimit.check_nik(parsed.nik)
-    return selectors.status_by_nik(parsed.nik)
+    with public_read():
+        return selectors.status_by_nik(parsed.nik)
 
 
 def check_by_name(
@@ -48,4 +50,5 @@ def check_by_name(
             code="lookup.name_required",
         )
     antibot.verify(answer)
-    return selectors.status_by_name(village_code, name)
+    with public_read():
+        return selectors.status_by_name(village_code, name)
