@@ -123,6 +123,7 @@ def test_production_problems_lists_what_is_missing() -> None:
 def test_serve_refuses_settings_unfit_for_production(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "run_gunicorn", started.append)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set while a browser test session runs
     with pytest.raises(CommandError, match="not fit for production serving"):  # test settings: plain storage
         call_command("serve", stdout=StringIO(), stderr=StringIO())
     assert started == []
@@ -133,6 +134,7 @@ def test_serve_checks_collects_static_and_starts_gunicorn(
 ) -> None:
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "run_gunicorn", started.append)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set while a browser test session runs
     out, err = StringIO(), StringIO()
     with override_settings(STORAGES=MANIFEST, STATIC_ROOT=tmp_path, TEMPLATES=CACHED_TEMPLATES):
         call_command("serve", "--bind", "127.0.0.1:8399", "--workers", "2", stdout=out, stderr=err)
