@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from bansos.lookup import antibot, ratelimit, services
+from bansos.lookup.catalogue import children
 from bansos.lookup.ratelimit import client_ip
 from bansos.lookup.selectors import LookupResult
-from bansos.regions.selectors import children
 
 regions_router = Router(tags=["regions"])
 lookup_router = Router(tags=["lookup"])

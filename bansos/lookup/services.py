@@ -10,7 +10,6 @@ from bansos.core.dbrouting import public_read
 from bansos.core.errors import DomainError
 from bansos.lookup import antibot, ratelimit, selectors
 from bansos.lookup.selectors import LookupResult
-from bansos.regions.models import Village
 from bansos.registry.identifiers import parse_nik
 from bansos.registry.names import name_key
 
@@ -36,11 +35,7 @@ def check_by_name(
 ) -> list[LookupResult]:
     ratelimit.check_ip(client_ip)
     village_code = village_code.strip()
-    if not (
-        len(village_code) == 10
-        and village_code.isdigit()
-        and Village.objects.filter(code=village_code).exists()
-    ):
+    if not selectors.village_exists(village_code):
         raise LookupInputError(
             _("Please choose the province, regency, district and village."), code="lookup.village_required"
         )

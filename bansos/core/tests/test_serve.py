@@ -38,6 +38,9 @@ CACHED_TEMPLATES = [
     }
 ]
 
+# A browser test session in the same process sets DJANGO_ALLOW_ASYNC_UNSAFE (bansos/core/testing/browser.py).
+ASYNC_UNSAFE = ["async.E001"]
+
 
 def printed_config(*args: str, **env: str) -> dict[str, Any]:
     out = StringIO()
@@ -123,8 +126,10 @@ def test_production_problems_lists_what_is_missing() -> None:
 def test_serve_refuses_settings_unfit_for_production(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "run_gunicorn", started.append)
-    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set while a browser test session runs
-    with pytest.raises(CommandError, match="not fit for production serving"):  # test settings: plain storage
+    with (
+        override_settings(SILENCED_SYSTEM_CHECKS=ASYNC_UNSAFE),
+        pytest.raises(CommandError, match="not fit for production serving"),
+    ):  # test settings: plain storage
         call_command("serve", stdout=StringIO(), stderr=StringIO())
     assert started == []
 
@@ -134,9 +139,13 @@ def test_serve_checks_collects_static_and_starts_gunicorn(
 ) -> None:
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "run_gunicorn", started.append)
-    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)  # set while a browser test session runs
     out, err = StringIO(), StringIO()
-    with override_settings(STORAGES=MANIFEST, STATIC_ROOT=tmp_path, TEMPLATES=CACHED_TEMPLATES):
+    with override_settings(
+        STORAGES=MANIFEST,
+        STATIC_ROOT=tmp_path,
+        TEMPLATES=CACHED_TEMPLATES,
+        SILENCED_SYSTEM_CHECKS=ASYNC_UNSAFE,
+    ):
         call_command("serve", "--bind", "127.0.0.1:8399", "--workers", "2", stdout=out, stderr=err)
     assert started and started[0]["bind"] == ["127.0.0.1:8399"] and started[0]["workers"] == 2
     assert (tmp_path / "staticfiles.json").exists()  # collectstatic ran with the manifest storage
