@@ -3,8 +3,8 @@
 ``databases_from_env`` builds ``DATABASES`` (called by config/settings/base.py):
 
 * ``DATABASE_URL`` — the primary ("default"); SQLite under var/ when unset.
-* PostgreSQL connections are reused: ``CONN_MAX_AGE`` 600 s by default (``DATABASE_CONN_MAX_AGE``), with
-  ``CONN_HEALTH_CHECKS`` so a connection dropped by the server is replaced before use. With
+* PostgreSQL connections are reused: ``CONN_MAX_AGE`` 600 s by default (``DATABASE_CONN_MAX_AGE``);
+  ``DATABASE_HEALTH_CHECKS=true`` pings a reused connection before each request (one more round trip). With
   ``DATABASE_POOL=true`` psycopg's connection pool is used instead (Django ≥ 5.1 ``OPTIONS["pool"]``;
   ``CONN_MAX_AGE`` must then be 0); ``DATABASE_POOL_MIN_SIZE`` / ``DATABASE_POOL_MAX_SIZE`` size it.
 * ``DATABASE_REPLICA_URL`` — adds a "replica" database (same options). Tests use it as a mirror of the
@@ -57,7 +57,9 @@ def _database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
         }
     else:
         config["CONN_MAX_AGE"] = int(environ.get("DATABASE_CONN_MAX_AGE", str(DEFAULT_CONN_MAX_AGE)))
-        config["CONN_HEALTH_CHECKS"] = True
+        # A health check is one more round trip per request; without it a connection the server dropped
+        # fails one request and is then replaced (Django closes connections that had errors).
+        config["CONN_HEALTH_CHECKS"] = environ.get("DATABASE_HEALTH_CHECKS", "").strip().lower() in _TRUE
     return config
 
 

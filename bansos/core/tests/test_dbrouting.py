@@ -21,7 +21,9 @@ def test_postgres_connections_are_reused_by_default() -> None:
     default = databases["default"]
     assert default["ENGINE"] == "django.db.backends.postgresql"
     assert default["CONN_MAX_AGE"] == 600
-    assert default["CONN_HEALTH_CHECKS"] is True
+    assert default["CONN_HEALTH_CHECKS"] is False
+    env = {"DATABASE_URL": PG, "DATABASE_HEALTH_CHECKS": "true"}
+    assert databases_from_env(env, SQLITE)["default"]["CONN_HEALTH_CHECKS"] is True
     assert "pool" not in default["OPTIONS"]
     assert (
         databases_from_env({"DATABASE_URL": PG, "DATABASE_CONN_MAX_AGE": "0"}, SQLITE)["default"][
