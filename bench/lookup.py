@@ -117,6 +117,8 @@ def seed(url: str, people: int, seed_value: int) -> None:
         check=True,
         stderr=subprocess.DEVNULL,
     )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")  # planner statistics for the freshly loaded tables
     print(f"seeded in {time.perf_counter() - started:.0f} s")
 
 
@@ -190,6 +192,54 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU used by the gunicorn master and workers and by the benchmark database's backends: a cost per
+    request that other load on the machine disturbs much less than requests/s."""
+
+    def __init__(self, server_pid: int, url: str) -> None:
+        self.server_pid, self.url = server_pid, url
+        self.name = urlsplit(url).path.lstrip("/")
+
+    def pids(self) -> tuple[list[int], list[int]]:
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name]
+            ).fetchall()
+        return [self.server_pid, *_children(self.server_pid)], [int(row[0]) for row in rows]
+
+    def snapshot(self) -> dict[int, float]:
+        app, db = self.pids()
+        return {pid: _cpu(pid) for pid in app} | {-pid: _cpu(pid) for pid in db}
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+        app = sum(after[pid] - before.get(pid, 0.0) for pid in after if pid > 0)
+        db = sum(after[pid] - before.get(pid, 0.0) for pid in after if pid < 0)
+        return app, db
 
 
 def wrk(
@@ -276,9 +326,11 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="gunicorn workers (default: bansos serve's 2 x cores + 1)"
     )
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each scenario in each round")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=6, help="duration of each scenario in each round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds; the scenarios alternate within each")
+    parser.add_argument(
+        "--connections", type=int, default=8, help="wrk connections, the same for every scenario"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--sample", type=int, default=2000, help="distinct NIKs and names to query")
     parser.add_argument(
@@ -306,6 +358,7 @@ def main() -> None:
     name_bodies = [json.dumps({**query, "altcha": BYPASS_TOKEN}) for query in names]
     base = f"http://127.0.0.1:{args.port}"
     server = start_server(args.database_url, args.port, args.workers)
+    meter = CpuMeter(server.pid, args.database_url)
     scenarios = {
         "ceiling": ("GET", "/healthz", []),
         "nik": ("POST", "/api/lookup/nik", nik_bodies),
@@ -319,9 +372,13 @@ def main() -> None:
             f"\n{args.rounds} rounds x {args.seconds} s per scenario, {args.connections} connections, "
             f"wrk {args.threads} threads, server: {(ROOT / 'var' / 'bench' / 'serve.log')}"
         )
-        print(f"{'round':>5} {'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"{'round':>5} {'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+            f"{'app CPU':>8} {'db CPU':>7}  (CPU: ms per request)"
+        )
         for round_number in range(1, args.rounds + 1):
             for name, (method, path, bodies) in scenarios.items():
+                before = meter.snapshot()
                 figures = wrk(
                     base,
                     method,
@@ -331,31 +388,46 @@ def main() -> None:
                     connections=args.connections,
                     threads=args.threads,
                 )
+                app_cpu, db_cpu = CpuMeter.spent(before, meter.snapshot())
+                requests = figures["rps"] * args.seconds
+                figures["app_ms"] = 1000 * app_cpu / requests if requests else 0.0
+                figures["db_ms"] = 1000 * db_cpu / requests if requests else 0.0
                 results[name].append(figures)
                 print(
                     f"{round_number:>5} {name:<8} {figures['rps']:>9.1f} {figures['p50']:>8.1f} "
-                    f"{figures['p99']:>8.1f} {int(figures['errors']):>7}",
+                    f"{figures['p99']:>8.1f} {int(figures['errors']):>7} {figures['app_ms']:>8.2f} "
+                    f"{figures['db_ms']:>7.2f}",
                     flush=True,
                 )
     finally:
         stop_server(server)
 
+    keys = ("rps", "p50", "p99", "errors", "app_ms", "db_ms")
     medians = {
-        name: {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "errors")}
+        name: {key: statistics.median(run[key] for run in runs) for key in keys}
         for name, runs in results.items()
     }
-    ceiling = medians["ceiling"]["rps"]
-    print(f"\nmedians of {args.rounds} rounds")
-    print(f"{'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  target")
+    ceiling = medians["ceiling"]
+    print(f"\nmedians of {args.rounds} rounds (ratio: requests/s against the ceiling's; CPU r.: the")
+    print("ceiling's app + db CPU per request against the scenario's, less disturbed by other load)")
+    header = (
+        f"{'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'ratio':>6} {'CPU r.':>6}"
+    )
+    print(f"{header}  target")
     for name, figures in medians.items():
-        ratio = figures["rps"] / ceiling if ceiling else 0.0
+        ratio = figures["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+        cpu = figures["app_ms"] + figures["db_ms"]
+        cpu_ratio = (ceiling["app_ms"] + ceiling["db_ms"]) / cpu if cpu else 0.0
         target = ""
         if name in TARGETS:
             minimum, p99_limit = TARGETS[name]
             met = ratio >= minimum and (p99_limit is None or figures["p99"] < p99_limit)
             target = f">= {minimum}" + (f", p99 < {p99_limit:.0f} ms" if p99_limit else "")
             target += "  MET" if met else "  NOT MET"
-        row = f"{name:<8} {figures['rps']:>9.1f} {figures['p50']:>8.1f} {figures['p99']:>8.1f} {ratio:>6.2f}"
+        row = (
+            f"{name:<8} {figures['rps']:>9.1f} {figures['p50']:>8.1f} {figures['p99']:>8.1f} {cpu:>7.2f} "
+            f"{ratio:>6.2f} {cpu_ratio:>6.2f}"
+        )
         print(f"{row}  {target}")
     print("(anti-bot verification bypassed with the bench token; see the note above)")
 

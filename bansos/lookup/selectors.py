@@ -24,7 +24,6 @@ from bansos.lookup.catalogue import village_path
 from bansos.lookup.masking import mask_name
 from bansos.lookup.programs import EnrolmentRow, ProgramStatus, statuses_from_rows
 from bansos.programs.models import Enrolment
-from bansos.registry import selectors as registry_selectors
 from bansos.registry.models import Household, Person
 from bansos.registry.names import name_key
 
@@ -152,8 +151,14 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
         return []
     people = Person.objects.filter(village_id=village_code)
     prefix = query.split()[0][:NAME_PREFIX_LENGTH]
+    # A range on (village, name_key) as well as the prefix test: PostgreSQL only turns LIKE 'abc%' into an
+    # index range under the C collation; the range works under any (a superset, then filtered).
     narrowed = dict(
-        registry_selectors.people_in_village_by_name_key(village_code, prefix).values_list("id", "name_key")
+        people.filter(
+            name_key__gte=prefix,
+            name_key__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1),
+            name_key__startswith=prefix,
+        ).values_list("id", "name_key")
     )
     best = _best(query, narrowed, limit)
     if not best:
