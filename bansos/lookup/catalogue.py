@@ -2,9 +2,10 @@
 non-planned periods, village paths (names of a village and its ancestors) and the region lists of the
 cascading selects. A check then costs one query (by NIK) instead of one per table.
 
-Entries live for LOOKUP_METADATA_CACHE_SECONDS (default 60 s; 0 disables them, as the tests do): a program
-or period changed by an officer reaches the public page within that time on every app server, with no
-shared cache round trip per request. ``clear()`` empties them (the periods changing hands are rare).
+Programs and periods live for LOOKUP_METADATA_CACHE_SECONDS (default 60 s; 0 disables every entry, as the
+tests do): a program or period changed by Kemensos reaches the public page within that time on every app
+server, with no shared cache round trip per request. Region entries live LOOKUP_REGION_CACHE_SECONDS
+(default an hour). ``clear()`` empties them.
 """
 
 from __future__ import annotations
@@ -21,19 +22,24 @@ from bansos.programs.models import Period, Program
 from bansos.regions import selectors as region_selectors
 
 DEFAULT_SECONDS = 60.0
+DEFAULT_REGION_SECONDS = 3600.0  # regions change once a year (Kepmendagri)
 T = TypeVar("T")
 
 _lock = threading.Lock()
 _entries: dict[tuple[str, str], tuple[float, object]] = {}
 
 
-def _seconds() -> float:
-    return float(getattr(settings, "LOOKUP_METADATA_CACHE_SECONDS", DEFAULT_SECONDS))
+def _seconds(kind: str) -> float:
+    seconds = float(getattr(settings, "LOOKUP_METADATA_CACHE_SECONDS", DEFAULT_SECONDS))
+    if kind in ("village", "children") and seconds > 0:
+        seconds = float(getattr(settings, "LOOKUP_REGION_CACHE_SECONDS", DEFAULT_REGION_SECONDS))
+    return seconds
 
 
 def cached(kind: str, key: str, load: Callable[[], T]) -> T:
-    """``load()``'s value, kept for LOOKUP_METADATA_CACHE_SECONDS in this process."""
-    seconds = _seconds()
+    """``load()``'s value, kept in this process for LOOKUP_METADATA_CACHE_SECONDS (programs, periods) or
+    LOOKUP_REGION_CACHE_SECONDS (village paths, region lists; only when the former is not 0)."""
+    seconds = _seconds(kind)
     if seconds <= 0:
         return load()
     now = time.monotonic()

@@ -111,3 +111,15 @@ def test_public_checks_read_inside_public_read(monkeypatch: pytest.MonkeyPatch) 
     )
     assert seen == [True, True]
     assert not in_public_read()
+
+
+def test_region_entries_have_their_own_lifetime(cached_catalogue: None) -> None:
+    with override_settings(LOOKUP_REGION_CACHE_SECONDS=0):
+        selectors.village_exists(GAMBIR)
+        with CaptureQueriesContext(connection) as queries:
+            assert selectors.village_exists(GAMBIR)
+        assert len(queries) == 1  # not kept
+    selectors.village_exists(GAMBIR)
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.village_exists(GAMBIR)
+    assert len(queries) == 0  # kept for the default hour
