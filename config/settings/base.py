@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from bansos.core.dbrouting import databases_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BANSOS_VAR_DIR", BASE_DIR / "var"))
@@ -81,21 +82,11 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (postgres://user@host:5432/name or sqlite:///path). The embedded default is
-# SQLite under var/. PostgreSQL connections use psycopg's pool when DATABASE_POOL=true.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bansos.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+# SQLite under var/. PostgreSQL connections are kept for DATABASE_CONN_MAX_AGE (600 s) or pooled by psycopg
+# with DATABASE_POOL=true; DATABASE_REPLICA_URL adds a read replica for the public check
+# (bansos/core/dbrouting.py).
+DATABASES = databases_from_env(os.environ, f"sqlite:///{VAR_DIR / 'bansos.sqlite3'}")
+DATABASE_ROUTERS = ["bansos.core.dbrouting.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
