@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bansos.accounts.backends import user_by_identifier
 from bansos.accounts.models import ResetCode, User
 from bansos.accounts.registration import check_password
+from bansos.accounts.tokens import tokens_revoke_all
 from bansos.core.audit import SystemActor, record
 from bansos.core.errors import DomainError
 from bansos.core.sms import send_sms
@@ -94,6 +95,7 @@ def reset_code_redeem(*, phone: str, code: str, password: str) -> User:
             user.set_password(password)
             user.save(update_fields=["password"])
             record(actor=user, event_type="account.password_reset", subject=user, details={"channel": "sms"})
+            tokens_revoke_all(user=user)
         else:
             ResetCode.objects.filter(pk=reset.pk).update(attempts=reset.attempts + 1)
     if not right:  # the used-up attempt is committed before the error is raised

@@ -60,6 +60,15 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
     return api_token
 
 
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every live token of ``user`` (after a password reset: a stolen phone's token stops working)."""
+    with transaction.atomic():
+        count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if count:
+            record(actor=user, event_type="api_token.revoked_all", subject=user, details={"count": count})
+    return count
+
+
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     if not token.startswith(PREFIX) or len(token) > 100:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,8 +19,10 @@ from bansos.accounts.lockout import throttle
 from bansos.accounts.models import Registration
 from bansos.accounts.notifications import notification_mark_read
 from bansos.accounts.services import household_view_record
+from bansos.accounts.tokens import tokens_revoke_all
 from bansos.cases.uploads import open_stored
 from bansos.cases.views.common import officer_required
+from bansos.core.audit import record
 from bansos.core.errors import DomainError, NotFound
 from bansos.lookup.ratelimit import RateLimited
 
@@ -219,3 +222,18 @@ def officer_household(request: HttpRequest, pk: int) -> HttpResponse:
     household_view_record(household=found, actor=request.user)  # type: ignore[arg-type]
     view = selectors.household_view(found)
     return render(request, "accounts/console/household.html", {"view": view})
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's e-mail link page; the new password also revokes the account's API tokens (audited)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record(
+            actor=form.user,
+            event_type="account.password_reset",
+            subject=form.user,
+            details={"channel": "email"},
+        )
+        tokens_revoke_all(user=form.user)
+        return response

@@ -70,8 +70,8 @@ def test_a_registration_that_differs_is_verified_by_the_village_operator(page: P
     page.goto(f"{site}/petugas/verifikasi/")
     page.click(f"a[href='/petugas/verifikasi/{reg.pk}/']")
     expect(page.locator("main")).to_contain_text("nama berbeda")
-    for photo in ("#ktp", "#selfie"):  # both photos load for the operator
-        assert page.locator(photo).evaluate("img => img.complete && img.naturalWidth > 0")
+    for photo in ("ktp", "selfie"):  # both photos load for the operator (waits until they have)
+        page.wait_for_function(f"document.getElementById('{photo}').naturalWidth > 0")
     page.check("#id_confirm >> nth=0")
     page.click("#verify")
     expect(page.locator("#state")).to_have_text("diverifikasi")

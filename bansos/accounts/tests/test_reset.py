@@ -12,8 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from bansos.accounts import passwords
-from bansos.accounts.models import ResetCode, User
+from bansos.accounts.models import ApiToken, ResetCode, User
+from bansos.accounts.tokens import token_issue
 from bansos.core import sms
+from bansos.core.models import AuditEvent
 
 from .factories import PASSWORD, verified_citizen
 
@@ -23,6 +25,7 @@ NEW = "Sandi-Baru-Sekali-99"
 
 def test_reset_by_email_link(client: Client) -> None:
     user, _household = verified_citizen()
+    _api_token, _secret = token_issue(user=user)
     response = client.post("/akun/sandi/lupa/", {"email": "budi@example.id"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -34,6 +37,8 @@ def test_reset_by_email_link(client: Client) -> None:
     assert response.status_code == 302 and response["Location"] == "/akun/sandi/selesai/"
     user.refresh_from_db()
     assert user.check_password(NEW)
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()  # the app signs in again
+    assert AuditEvent.objects.filter(event_type="account.password_reset", actor=user).count() == 1
     # The link works once.
     assert "tidak berlaku lagi" in client.get(link.group(1), follow=True).content.decode()
 
@@ -51,6 +56,7 @@ def _code() -> str:
 
 def test_reset_by_sms_code(client: Client, django_capture_on_commit_callbacks: Any) -> None:
     user, _household = verified_citizen()
+    _api_token, _secret = token_issue(user=user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/akun/sandi/sms/", {"phone": "0812 3456 7890"})
     assert response.status_code == 302 and response["Location"] == "/akun/sandi/sms/kode/?terkirim=1"
@@ -63,6 +69,7 @@ def test_reset_by_sms_code(client: Client, django_capture_on_commit_callbacks: A
     assert response.status_code == 302 and response["Location"] == "/akun/sandi/selesai/"
     user.refresh_from_db()
     assert user.check_password(NEW)
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
     # Used up: the same code does not work again.
     assert client.post("/akun/sandi/sms/kode/", data).status_code == 400
 
