@@ -20,6 +20,7 @@ from django.conf import settings
 
 from bansos.programs.models import Period, Program
 from bansos.regions import selectors as region_selectors
+from bansos.regions.models import Village
 
 DEFAULT_SECONDS = 60.0
 DEFAULT_REGION_SECONDS = 3600.0  # regions change once a year (Kepmendagri)
@@ -81,8 +82,37 @@ def catalogue() -> Catalogue:
     return cached("catalogue", "", _load_catalogue)
 
 
+REGION_LEVELS = ("village", "district", "regency", "province")
+
+
+def _village_names(code: str) -> tuple[str, ...] | None:
+    path = region_selectors.village_path(code)
+    return None if path is None else tuple(path[level] for level in REGION_LEVELS)
+
+
 def village_path(code: str) -> dict[str, str] | None:
-    return cached("village", code, lambda: region_selectors.village_path(code))
+    names = cached("village", code, lambda: _village_names(code))
+    return None if names is None else dict(zip(REGION_LEVELS, names, strict=True))
+
+
+def preload() -> int:
+    """Every village path in one query, kept like the entries read one by one. ``bansos serve`` runs it
+    before forking (SERVE_PRELOAD in the production settings), so the workers start with all of them,
+    shared copy-on-write; district, regency and province names are stored once (about 25 MB in all)."""
+    seconds = _seconds("village")
+    if seconds <= 0:
+        return 0
+    expires = time.monotonic() + seconds
+    shared: dict[str, str] = {}
+    rows = Village.objects.values_list(
+        "code", "name", "district__name", "district__regency__name", "district__regency__province__name"
+    )
+    count = 0
+    with _lock:
+        for code, *names in rows.iterator(chunk_size=10_000):
+            _entries[("village", code)] = (expires, tuple(shared.setdefault(name, name) for name in names))
+            count += 1
+    return count
 
 
 def children(code: str = "") -> list[tuple[str, str]]:

@@ -53,3 +53,6 @@ _engine["OPTIONS"] = {
     ],
 }
 TEMPLATES = [_engine, *TEMPLATES[1:]]
+
+# Loaded once by `bansos serve` before the workers fork (shared copy-on-write): every village path.
+SERVE_PRELOAD = ["bansos.lookup.catalogue.preload"]

@@ -145,12 +145,18 @@ def test_serve_checks_collects_static_and_starts_gunicorn(
         STATIC_ROOT=tmp_path,
         TEMPLATES=CACHED_TEMPLATES,
         SILENCED_SYSTEM_CHECKS=ASYNC_UNSAFE,
+        SERVE_PRELOAD=["bansos.core.tests.test_serve.preload_for_test"],
     ):
         call_command("serve", "--bind", "127.0.0.1:8399", "--workers", "2", stdout=out, stderr=err)
     assert started and started[0]["bind"] == ["127.0.0.1:8399"] and started[0]["workers"] == 2
     assert (tmp_path / "staticfiles.json").exists()  # collectstatic ran with the manifest storage
     assert list(tmp_path.glob("lookup/lookup.*.js.gz"))  # hashed and compressed
     assert "serving on 127.0.0.1:8399 with 2 workers" in out.getvalue()
+    assert "preloaded bansos.core.tests.test_serve.preload_for_test: 42" in out.getvalue()
+
+
+def preload_for_test() -> int:
+    return 42
 
 
 def _settings_in_subprocess(module: str, code: str, **env: str) -> str:

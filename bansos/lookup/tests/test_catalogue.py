@@ -123,3 +123,18 @@ def test_region_entries_have_their_own_lifetime(cached_catalogue: None) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert selectors.village_exists(GAMBIR)
     assert len(queries) == 0  # kept for the default hour
+
+
+def test_preload_reads_every_village_path_at_once(cached_catalogue: None) -> None:
+    from bansos.regions import selectors as region_selectors
+    from bansos.regions.models import Village
+
+    assert catalogue.preload() == Village.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        path = catalogue.village_path(GAMBIR)
+        assert selectors.village_exists("1101012001")
+    assert len(queries) == 0
+    assert path is not None and path["village"].upper() == "GAMBIR"
+    assert path == region_selectors.village_path(GAMBIR)
+    with override_settings(LOOKUP_METADATA_CACHE_SECONDS=0):
+        assert catalogue.preload() == 0  # nothing is kept when caching is off

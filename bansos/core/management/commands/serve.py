@@ -3,7 +3,8 @@
 Before starting it runs Django's deployment checks (``check --deploy``: errors stop it, warnings are
 printed), checks what production serving needs (DEBUG off, WhiteNoise's compressed manifest storage, the
 cached template loader) and runs ``collectstatic``. Then gunicorn serves ``config.wsgi`` with
-2 × cores + 1 workers (``--workers`` or ``BANSOS_WORKERS``/``WEB_CONCURRENCY`` override), bound to
+2 × cores + 1 workers (``--workers`` or ``BANSOS_WORKERS``/``WEB_CONCURRENCY`` override; the callables
+named in the SERVE_PRELOAD setting run once before the workers fork, to share what they load), bound to
 ``--bind`` (``BANSOS_BIND``, default 127.0.0.1:8000; several allowed). ``--print-config`` prints the
 gunicorn settings and exits without serving. Run it with DJANGO_SETTINGS_MODULE=config.settings.production.
 """
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.utils.module_loading import import_string
 
 DEFAULT_BIND = "127.0.0.1:8000"
 MANIFEST_STORAGES = (
@@ -169,6 +171,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 "WARNING: anti-bot bypass token accepted (benchmark settings, never production)"
             )
+        for dotted in getattr(settings, "SERVE_PRELOAD", []):  # read once here, shared by every worker
+            loaded = import_string(dotted)()
+            self.stdout.write(f"preloaded {dotted}: {loaded}")
         connections.close_all()  # nothing opened before the fork is shared with the workers
         self.stdout.write(
             f"serving on {', '.join(config['bind'])} with {config['workers']} workers "
