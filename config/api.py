@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
+from bansos.linkage.api import linkage_router
 from bansos.lookup.api import lookup_router, regions_router
 from bansos.lookup.ratelimit import RateLimited
 
@@ -25,3 +26,4 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/cases", cases_router)
+api.add_router("/linkage", linkage_router)

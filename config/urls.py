@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("cek/", include("bansos.lookup.urls")),
+    path("", include("bansos.linkage.urls")),
     path("", include("bansos.cases.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -3,6 +3,7 @@
 Results carry only what the public may see: the masked name, the village path, the decile and the status
 per program. Nothing here logs or returns a NIK or an unmasked name.
 
+Records merged into another (duplicates, bansos.linkage) are never found: only the surviving record is.
 Deceased people are found like anyone else, but every program is reported as TIDAK with the reason
 "recorded as deceased": someone wrongly recorded as deceased (a frequent complaint) must learn it so they
 can have it corrected at the village office, and relatives learn why the aid stopped.
@@ -100,7 +101,7 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
     query = name_key(name)
     if not query:
         return []
-    people = Person.objects.filter(village_id=village_code)
+    people = Person.objects.filter(village_id=village_code, merged_into__isnull=True)
     prefix = query.split()[0][:NAME_PREFIX_LENGTH]
     narrowed = dict(
         registry_selectors.people_in_village_by_name_key(village_code, prefix).values_list("id", "name_key")

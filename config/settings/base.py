@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bansos.programs",
     "bansos.lookup",
     "bansos.cases",
+    "bansos.linkage",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +176,11 @@ OBJECTION_DECISION_DAYS = 14
 CASES_CONTACT_RATE_PER_IP = (10, 3600)  # public contact form posts per client address and window (s)
 # Absolute address used in links sent by e-mail/SMS.
 SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")
+
+# Record linkage (bansos.linkage, docs/adr/0007-record-linkage.md): Splink backend ("duckdb" embedded, or
+# "spark" for national scale, needs pyspark), default match-probability threshold, DuckDB memory limit
+# (empty: DuckDB's default of 80% of RAM) and the minimum name score for cross-checks without a NIK.
+LINKAGE_BACKEND = os.environ.get("BANSOS_LINKAGE_BACKEND", "duckdb")
+LINKAGE_THRESHOLD = float(os.environ.get("BANSOS_LINKAGE_THRESHOLD", "0.9"))
+LINKAGE_DUCKDB_MEMORY = os.environ.get("BANSOS_LINKAGE_DUCKDB_MEMORY", "")
+LINKAGE_CROSSCHECK_MIN_SCORE = float(os.environ.get("BANSOS_LINKAGE_CROSSCHECK_MIN_SCORE", "0.9"))

@@ -1,0 +1,216 @@
+"""Probabilistic duplicates with Splink (Fellegi-Sunter): comparisons, blocking, training and prediction.
+
+Input: a DataFrame of bansos.linkage.frame.COLUMNS (identifiers as blind indexes only). Backend: DuckDB
+embedded by default; Spark when ``LINKAGE_BACKEND=spark`` (or ``backend="spark"``) for national scale —
+pyspark is imported only then and is not a dependency of the project (install ``splink[spark]`` and give a
+SparkSession through ``spark=``).
+
+Comparisons (each level's m/u probabilities are learnt):
+* name: normalised key (bansos.registry.names: Muhammad/Moh./M., Siti/Sitti, doubled letters, old spelling
+  folded) exact; same words in another order; Jaro-Winkler >= 0.95 / 0.88 on the key and on the sorted key.
+* birth date: exact; one edit (typo, transposed digits); within 31 days; same year.
+* sex: exact. Region: same village; same district; same regency. KK blind index: exact.
+
+Blocking rules (pairs are compared only when one holds) keep a national run bounded: name-key prefix + birth
+year, sorted-name prefix + birth year, birth date + village, sorted name + district, same KK. With
+~3,500 people per village and birth years spread over ~90 years, a 1,000,000-person run compares a few
+tens of millions of pairs, well inside DuckDB's memory on a 2-core, 24 GB machine (bench/linkage.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+
+DEFAULT_THRESHOLD = 0.9
+
+
+def _splink() -> Any:
+    import splink
+
+    return splink
+
+
+def comparisons() -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    name = cl.CustomComparison(
+        output_column_name="name",
+        comparison_levels=[
+            cll.NullLevel("name_key"),
+            cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key"),
+            cll.ExactMatchLevel("name_sorted"),
+            cll.JaroWinklerLevel("name_key", 0.95),
+            cll.JaroWinklerLevel("name_sorted", 0.95),
+            cll.JaroWinklerLevel("name_key", 0.88),
+            cll.JaroWinklerLevel("name_sorted", 0.88),
+            cll.ElseLevel(),
+        ],
+        comparison_description="normalised name",
+    )
+    birth = cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_levels=[
+            cll.NullLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date"),
+            cll.DamerauLevenshteinLevel("birth_date", 1),
+            cll.AbsoluteDateDifferenceLevel("birth_date", input_is_string=True, threshold=31, metric="day"),
+            cll.ExactMatchLevel("birth_year"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="birth date",
+    )
+    region = cl.CustomComparison(
+        output_column_name="region",
+        comparison_levels=[
+            cll.NullLevel("village"),
+            cll.ExactMatchLevel("village"),
+            cll.ExactMatchLevel("district"),
+            cll.ExactMatchLevel("regency"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="village, district, regency",
+    )
+    return [name, birth, cl.ExactMatch("sex"), region, cl.ExactMatch("kk")]
+
+
+def blocking_rules() -> list[Any]:
+    from splink import block_on
+
+    return [
+        block_on("substr(name_key, 1, 3)", "birth_year"),
+        block_on("substr(name_sorted, 1, 3)", "birth_year"),
+        block_on("birth_date", "village"),
+        block_on("name_sorted", "district"),
+        block_on("kk"),
+    ]
+
+
+def settings_creator(link_type: str = "dedupe_only") -> Any:
+    splink = _splink()
+    return splink.SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def backend_name(backend: str | None = None) -> str:
+    return str(backend or getattr(settings, "LINKAGE_BACKEND", "duckdb"))
+
+
+def db_api(backend: str | None = None, spark: Any = None) -> Any:
+    """The Splink database API: DuckDB in-process (memory limit from LINKAGE_DUCKDB_MEMORY, temporary files
+    under var/linkage/tmp), or Spark (lazy import)."""
+    if backend_name(backend) == "spark":
+        from splink.backends.spark import SparkAPI  # pragma: no cover - needs pyspark
+
+        if spark is None:  # pragma: no cover
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.getOrCreate()
+        return SparkAPI(spark_session=spark)  # pragma: no cover
+    import duckdb
+    from splink import DuckDBAPI
+
+    tmp = Path(settings.VAR_DIR) / "linkage" / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{tmp}'")
+    memory = getattr(settings, "LINKAGE_DUCKDB_MEMORY", "")
+    if memory:
+        con.execute(f"SET memory_limit = '{memory}'")
+    return DuckDBAPI(connection=con)
+
+
+@dataclass
+class Trained:
+    settings: dict[str, Any]
+    records: int
+
+
+def _linker(df: pd.DataFrame, model: Any, backend: str | None, spark: Any = None) -> Any:
+    splink = _splink()
+    return splink.Linker(df, model, db_api(backend, spark))
+
+
+def train(
+    df: pd.DataFrame,
+    *,
+    backend: str | None = None,
+    spark: Any = None,
+    max_pairs: float = 2e6,
+    seed: int = 1,
+) -> Trained:
+    """Learn u by random sampling, the prior from deterministic rules, m by EM (two blocking passes, each
+    leaving some comparisons free)."""
+    from splink import block_on
+
+    linker = _linker(df, settings_creator(), backend, spark)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("name_key", "birth_date"), block_on("name_sorted", "birth_date", "village")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date", "district"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_key", "birth_year"), estimate_without_term_frequencies=True
+    )
+    model = linker.misc.save_model_to_json(None)
+    return Trained(settings=model, records=len(df))
+
+
+def predict(
+    df: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    backend: str | None = None,
+    spark: Any = None,
+) -> pd.DataFrame:
+    """Scored pairs above ``threshold`` (match probability): unique_id_l, unique_id_r, match_probability,
+    match_weight and the comparison levels gamma_<comparison>."""
+    linker = _linker(df, json.loads(json.dumps(model)), backend, spark)
+    result = linker.inference.predict(threshold_match_probability=threshold)
+    frame = result.as_pandas_dataframe()
+    keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+    keep += [c for c in frame.columns if c.startswith("gamma_")]
+    return frame[keep]
+
+
+LEVELS: dict[str, dict[int, str]] = {
+    "name": {
+        6: "exact",
+        5: "same words, other order",
+        4: "very similar",
+        3: "very similar (other order)",
+        2: "similar",
+        1: "similar (other order)",
+        0: "different",
+        -1: "missing",
+    },
+    "birth_date": {4: "exact", 3: "one digit apart", 2: "within a month", 1: "same year", 0: "different"},
+    "sex": {1: "same", 0: "different"},
+    "region": {3: "same village", 2: "same district", 1: "same regency", 0: "different"},
+    "kk": {1: "same KK", 0: "different KK"},
+}
+
+
+def evidence(row: dict[str, Any]) -> dict[str, str]:
+    """Comparison levels of one scored pair in words (no values: the page shows them masked as needed)."""
+    out: dict[str, str] = {}
+    for name, labels in LEVELS.items():
+        gamma = row.get(f"gamma_{name}")
+        if gamma is None or pd.isna(gamma):
+            continue
+        out[name] = labels.get(int(gamma), "missing" if int(gamma) == -1 else str(gamma))
+    return out
