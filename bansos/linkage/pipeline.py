@@ -44,12 +44,12 @@ def comparisons() -> list[Any]:
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key"),
-            cll.ExactMatchLevel("name_sorted"),
-            cll.JaroWinklerLevel("name_key", 0.95),
-            cll.JaroWinklerLevel("name_sorted", 0.95),
-            cll.JaroWinklerLevel("name_key", 0.88),
-            cll.JaroWinklerLevel("name_sorted", 0.88),
+            cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key", m_probability=0.7),
+            cll.ExactMatchLevel("name_sorted").configure(m_probability=0.08),
+            cll.JaroWinklerLevel("name_key", 0.95).configure(m_probability=0.08),
+            cll.JaroWinklerLevel("name_sorted", 0.95).configure(m_probability=0.03),
+            cll.JaroWinklerLevel("name_key", 0.88).configure(m_probability=0.04),
+            cll.JaroWinklerLevel("name_sorted", 0.88).configure(m_probability=0.02),
             cll.ElseLevel(),
         ],
         comparison_description="normalised name",
@@ -58,10 +58,12 @@ def comparisons() -> list[Any]:
         output_column_name="birth_date",
         comparison_levels=[
             cll.NullLevel("birth_date"),
-            cll.ExactMatchLevel("birth_date"),
-            cll.DamerauLevenshteinLevel("birth_date", 1),
-            cll.AbsoluteDateDifferenceLevel("birth_date", input_is_string=True, threshold=31, metric="day"),
-            cll.ExactMatchLevel("birth_year"),
+            cll.ExactMatchLevel("birth_date").configure(m_probability=0.85),
+            cll.DamerauLevenshteinLevel("birth_date", 1).configure(m_probability=0.06),
+            cll.AbsoluteDateDifferenceLevel(
+                "birth_date", input_is_string=True, threshold=31, metric="day"
+            ).configure(m_probability=0.04),
+            cll.ExactMatchLevel("birth_year").configure(m_probability=0.02),
             cll.ElseLevel(),
         ],
         comparison_description="birth date",
@@ -70,14 +72,16 @@ def comparisons() -> list[Any]:
         output_column_name="region",
         comparison_levels=[
             cll.NullLevel("village"),
-            cll.ExactMatchLevel("village"),
-            cll.ExactMatchLevel("district"),
-            cll.ExactMatchLevel("regency"),
+            cll.ExactMatchLevel("village").configure(m_probability=0.7),
+            cll.ExactMatchLevel("district").configure(m_probability=0.15),
+            cll.ExactMatchLevel("regency").configure(m_probability=0.08),
             cll.ElseLevel(),
         ],
         comparison_description="village, district, regency",
     )
-    return [name, birth, cl.ExactMatch("sex"), region, cl.ExactMatch("kk")]
+    sex = cl.ExactMatch("sex").configure(m_probabilities=[0.97, 0.03])
+    kk = cl.ExactMatch("kk").configure(m_probabilities=[0.3, 0.7])
+    return [name, birth, sex, region, kk]
 
 
 def blocking_rules() -> list[Any]:
@@ -98,8 +102,8 @@ def settings_creator(link_type: str = "dedupe_only") -> Any:
         link_type=link_type,
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=blocking_rules(),
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,  # gamma_* levels: the evidence shown to reviewers
+        retain_matching_columns=True,
     )
 
 
@@ -149,22 +153,34 @@ def train(
     spark: Any = None,
     max_pairs: float = 2e6,
     seed: int = 1,
+    em: bool | None = None,
 ) -> Trained:
     """Learn u by random sampling, the prior from deterministic rules, m by EM (two blocking passes, each
-    leaving some comparisons free)."""
+    leaving some comparisons free). EM needs duplicates in the data to learn from; on a registry with
+    almost none (or a small test registry) ``em=False`` (setting LINKAGE_TRAIN_EM) keeps the m priors
+    declared in :func:`comparisons`."""
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     linker = _linker(df, settings_creator(), backend, spark)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_key", "birth_date"), block_on("name_sorted", "birth_date", "village")], recall=0.8
     )
+    obj = linker._settings_obj  # pinned splink: the prior is not exposed otherwise
+    if not obj._probability_two_random_records_match:
+        # no deterministic matches (a clean registry): assume about 1% of records have a duplicate
+        obj._probability_two_random_records_match = min(0.5, 0.02 / max(len(df), 2))
+    prior = obj._probability_two_random_records_match
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_date", "district"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("name_key", "birth_year"), estimate_without_term_frequencies=True
-    )
+    em = em if em is not None else bool(getattr(settings, "LINKAGE_TRAIN_EM", True))
+    for rule in (block_on("birth_date", "district"), block_on("name_key", "birth_year")) if em else ():
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:  # no pairs under this rule: keep the priors for its comparisons
+            continue
+    obj._probability_two_random_records_match = prior  # EM's in-block rate is not the global prior
     model = linker.misc.save_model_to_json(None)
     return Trained(settings=model, records=len(df))
 
