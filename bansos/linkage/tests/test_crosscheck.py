@@ -46,7 +46,7 @@ def test_payroll_match_by_nik_excludes_the_household() -> None:
 
 
 def test_high_wage_match_by_name_birth_date_and_region() -> None:
-    household, head, _child = family()
+    household, _head, _child = family()
     text = HEADER + f",Budi Santosa,1980-01-02,{GAMBIR[:6]},,\n,Budi Santoso,1980-01-02,1101,,\n"
     done = external_list_import(kind="high_wage", source="BPJS", text=text, actor=ACTOR)
     assert (done.matched_by_nik, done.matched_by_name) == (0, 1)
