@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 DEFAULT_THRESHOLD = 0.9
 
@@ -205,19 +206,30 @@ def predict(
 
 LEVELS: dict[str, dict[int, str]] = {
     "name": {
-        6: "exact",
-        5: "same words, other order",
-        4: "very similar",
-        3: "very similar (other order)",
-        2: "similar",
-        1: "similar (other order)",
-        0: "different",
-        -1: "missing",
+        6: gettext_noop("exact"),
+        5: gettext_noop("same words, other order"),
+        4: gettext_noop("very similar"),
+        3: gettext_noop("very similar (other order)"),
+        2: gettext_noop("similar"),
+        1: gettext_noop("similar (other order)"),
+        0: gettext_noop("different"),
+        -1: gettext_noop("missing"),
     },
-    "birth_date": {4: "exact", 3: "one digit apart", 2: "within a month", 1: "same year", 0: "different"},
-    "sex": {1: "same", 0: "different"},
-    "region": {3: "same village", 2: "same district", 1: "same regency", 0: "different"},
-    "kk": {1: "same KK", 0: "different KK"},
+    "birth_date": {
+        4: gettext_noop("exact"),
+        3: gettext_noop("one digit apart"),
+        2: gettext_noop("within a month"),
+        1: gettext_noop("same year"),
+        0: gettext_noop("different"),
+    },
+    "sex": {1: gettext_noop("same"), 0: gettext_noop("different")},
+    "region": {
+        3: gettext_noop("same village"),
+        2: gettext_noop("same district"),
+        1: gettext_noop("same regency"),
+        0: gettext_noop("different"),
+    },
+    "kk": {1: gettext_noop("same KK"), 0: gettext_noop("different KK")},
 }
 
 
@@ -228,5 +240,5 @@ def evidence(row: dict[str, Any]) -> dict[str, str]:
         gamma = row.get(f"gamma_{name}")
         if gamma is None or pd.isna(gamma):
             continue
-        out[name] = labels.get(int(gamma), "missing" if int(gamma) == -1 else str(gamma))
+        out[name] = labels.get(int(gamma), "missing")
     return out

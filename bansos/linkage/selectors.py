@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from bansos.accounts.scoping import Scope, officer_scope, scope_filter
@@ -91,7 +92,7 @@ def pair_evidence(pair: CandidatePair) -> dict[str, Any]:
             "left": left[name],
             "right": right[name],
             "same": left[name] == right[name],
-            "level": levels.get(level_key, ""),
+            "level": gettext(levels[level_key]) if levels.get(level_key) else "",
         }
         for name, level_key in FIELDS
     ]
