@@ -12,13 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bansos.core.audit import Actor, actor_label, record
 from bansos.linkage import pipeline
 from bansos.linkage.exact import exact_duplicates
 from bansos.linkage.frame import registry_frame
 from bansos.linkage.models import LinkageModel, Rule, Run
-from bansos.linkage.services import Found, pairs_record, run_finish, run_start
+from bansos.linkage.services import Found, LinkageError, pairs_record, run_finish, run_start
 
 Progress = Callable[[str], None]
 
@@ -111,6 +112,12 @@ def dedup_probabilistic(
     progress("exporting the registry")
     frame = registry_frame()
     model = LinkageModel.objects.filter(version=model_version).first() if model_version else latest_model()
+    if model_version and model is None:
+        raise LinkageError(
+            _("There is no linkage model version %(version)s."),
+            code="linkage.model_unknown",
+            version=model_version,
+        )
     if train or model is None:
         progress(f"training on {len(frame)} records")
         model = model_save(trained=pipeline.train(frame, backend=backend), backend=backend, actor=actor)

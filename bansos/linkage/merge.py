@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from bansos.registry.models import Household, Person
 
@@ -63,3 +64,8 @@ def person_relations() -> Iterator[tuple[str, type[models.Model], str]]:
 
 def household_relations() -> Iterator[tuple[str, type[models.Model], str]]:
     return relations(Household)
+
+
+# The verbose name of Person.merged_into (bansos.registry), translated in this app's catalogue: the
+# project catalogue is shared and this app owns the field.
+MERGED_INTO_LABEL = gettext_lazy("merged into")

@@ -181,7 +181,7 @@ SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")
 # "spark" for national scale, needs pyspark), default match-probability threshold, DuckDB memory limit
 # (empty: DuckDB's default of 80% of RAM) and the minimum name score for cross-checks without a NIK.
 LINKAGE_BACKEND = os.environ.get("BANSOS_LINKAGE_BACKEND", "duckdb")
-LINKAGE_THRESHOLD = float(os.environ.get("BANSOS_LINKAGE_THRESHOLD", "0.9"))
+LINKAGE_THRESHOLD = float(os.environ.get("BANSOS_LINKAGE_THRESHOLD", "0.5"))
 LINKAGE_DUCKDB_MEMORY = os.environ.get("BANSOS_LINKAGE_DUCKDB_MEMORY", "")
 LINKAGE_CROSSCHECK_MIN_SCORE = float(os.environ.get("BANSOS_LINKAGE_CROSSCHECK_MIN_SCORE", "0.9"))
 LINKAGE_TRAIN_EM = os.environ.get("BANSOS_LINKAGE_TRAIN_EM", "1") == "1"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from bansos.core.models import AuditEvent
 from bansos.linkage import pipeline
@@ -78,3 +78,26 @@ def test_dedup_command_prints_a_summary(capsys) -> None:
 def test_spark_is_imported_only_when_chosen() -> None:
     assert pipeline.backend_name() == "duckdb"
     assert pipeline.backend_name("spark") == "spark"
+
+
+def test_unknown_model_version_is_refused() -> None:
+    with pytest.raises(CommandError) as exc:
+        call_command("dedup", "--probabilistic-only", "--model", "1999", verbosity=0)
+    assert "no linkage model version 1999" in str(exc.value)
+
+
+def test_background_tasks_run_the_same_work() -> None:
+    from bansos.linkage.models import ExternalList, Run
+    from bansos.linkage.tasks import crosscheck_task, dedup_task
+
+    first = make_person(make_household(GAMBIR), full_name="SITI", birth_date=datetime.date(1990, 1, 1))
+    make_person(make_household(GAMBIR), full_name="SITTI", birth_date=datetime.date(1990, 1, 1))
+    result = dedup_task.enqueue(exact=True, probabilistic=False)
+    assert result.return_value is not None
+    assert Run.objects.get(pk=result.return_value["exact"]).pairs_new == 1
+    external = ExternalList.objects.create(kind="deaths", source="x", actor_label="test")
+    external.records.create(row=2, nik_index=first.nik_index)
+    assert crosscheck_task.enqueue(list_id=external.pk).return_value == {
+        "matched_by_nik": 1,
+        "matched_by_name": 0,
+    }

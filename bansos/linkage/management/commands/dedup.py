@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from bansos.core.audit import SystemActor
+from bansos.core.errors import DomainError
 from bansos.linkage import dedup
 from bansos.linkage.models import Run
 
@@ -61,16 +62,19 @@ class Command(BaseCommand):
                 runs.append(dedup.dedup_exact(actor=actor))
                 progress("exact checks done")
             if probabilistic:
-                runs.append(
-                    dedup.dedup_probabilistic(
-                        actor=actor,
-                        threshold=threshold,
-                        train=options["train"],
-                        model_version=options["model"],
-                        backend=options["backend"],
-                        progress=progress,
+                try:
+                    runs.append(
+                        dedup.dedup_probabilistic(
+                            actor=actor,
+                            threshold=threshold,
+                            train=options["train"],
+                            model_version=options["model"],
+                            backend=options["backend"],
+                            progress=progress,
+                        )
                     )
-                )
+                except DomainError as exc:
+                    raise CommandError(exc.message) from exc
         for run in runs:
             model = f" model={run.model.version}" if run.model else ""
             self.stdout.write(
