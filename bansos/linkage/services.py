@@ -65,7 +65,8 @@ def pairs_record(*, run: Run, found: Iterable[Found], batch_size: int = 5000) ->
     """Store the pairs a run found: new pairs wait for review; a pair already known (pending, merged or
     dismissed) is left as it is, so a dismissed pair is never shown again. Pairs involving a merged record
     are skipped. Returns (found, new)."""
-    total = new = 0
+    new = 0
+    seen: set[tuple[int, int]] = set()
     batch: dict[tuple[int, int], Found] = {}
 
     def flush() -> int:
@@ -104,16 +105,18 @@ def pairs_record(*, run: Run, found: Iterable[Found], batch_size: int = 5000) ->
         if f.a == f.b:
             continue
         key = (min(f.a, f.b), max(f.a, f.b))
+        if key in seen and key not in batch:
+            continue  # already stored from an earlier batch of this run
+        seen.add(key)
         if key not in batch or batch[key].score < f.score:
-            total += key not in batch
             batch[key] = f
         if len(batch) >= batch_size:
             new += flush()
     new += flush()
-    run.pairs_found += total
+    run.pairs_found += len(seen)
     run.pairs_new += new
     run.save(update_fields=["pairs_found", "pairs_new"])
-    return total, new
+    return len(seen), new
 
 
 def _decided(pair: CandidatePair, status: str, actor: Actor, note: str) -> None:
