@@ -3,7 +3,9 @@
 blind indexes (the KK's; NIKs are unique per record and never leave the database in clear).
 
 Columns (the pipeline's input, see bansos.linkage.pipeline): unique_id, name_key, name_sorted,
-name_first, birth_date (ISO text), birth_year, sex, village, district, regency, kk.
+name_first, birth_date (ISO text), birth_year, sex, village, district, regency, kk (blocking only: family
+members share it, so it is no evidence that two records are one person), identifier (a person-level
+identifier as a blind index, compared exactly; empty for the registry, where NIKs are unique per record).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ COLUMNS = [
     "district",
     "regency",
     "kk",
+    "identifier",
 ]
 
 
@@ -40,22 +43,33 @@ def add_derived(df: pd.DataFrame) -> pd.DataFrame:
     df["birth_year"] = df["birth_date"].str.slice(0, 4)
     df["district"] = df["village"].str.slice(0, 6)
     df["regency"] = df["village"].str.slice(0, 4)
-    for column in ("name_key", "name_sorted", "name_first", "birth_date", "village", "kk", "sex"):
+    for column in (
+        "name_key",
+        "name_sorted",
+        "name_first",
+        "birth_date",
+        "village",
+        "kk",
+        "sex",
+        "identifier",
+    ):
         df[column] = df[column].replace("", None)
     return df
 
 
 def frame_from_rows(rows: Iterable[tuple[Any, ...]]) -> pd.DataFrame:
-    """Rows of (id, name_key, birth_date, sex, village code, kk blind index)."""
+    """Rows of (id, name_key, birth_date, sex, village code, kk blind index[, identifier])."""
+    records = [tuple(row) if len(row) == 7 else (*row, "") for row in rows]
     df = pd.DataFrame.from_records(
-        list(rows), columns=["unique_id", "name_key", "birth_date", "sex", "village", "kk"]
+        records, columns=["unique_id", "name_key", "birth_date", "sex", "village", "kk", "identifier"]
     )
     df["birth_date"] = df["birth_date"].astype(str)
     return add_derived(df)[COLUMNS]
 
 
 def frame_from_names(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """For lists and tests: dicts with unique_id, full name (``name``), birth_date, sex, village, kk."""
+    """For lists, tests and benchmarks: dicts with unique_id, full name (``name``), birth_date, sex,
+    village, kk and optionally identifier."""
     rows = [
         (
             r["unique_id"],
@@ -64,6 +78,7 @@ def frame_from_names(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             r.get("sex", ""),
             r.get("village", ""),
             r.get("kk", ""),
+            r.get("identifier", ""),
         )
         for r in records
     ]

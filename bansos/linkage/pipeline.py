@@ -9,7 +9,9 @@ Comparisons (each level's m/u probabilities are learnt):
 * name: normalised key (bansos.registry.names: Muhammad/Moh./M., Siti/Sitti, doubled letters, old spelling
   folded) exact; same words in another order; Jaro-Winkler >= 0.95 / 0.88 on the key and on the sorted key.
 * birth date: exact; one edit (typo, transposed digits); day and month swapped; within 31 days; same year.
-* sex: exact. Region: same village; same district; same regency. KK blind index: exact.
+* sex: exact. Region: same village; same district; same regency. Identifier (blind index): exact, when the
+  input has one (external lists, benchmarks); the KK is used for blocking only: family members share it,
+  so equal KKs are no evidence of one person (an early model that compared it scored spouses as duplicates).
 
 Blocking rules (pairs are compared only when one holds) keep a national run bounded. Name-key prefix (3
 letters; also of the sorted words) with the birth month anywhere in the country, or with the birth year in
@@ -89,8 +91,8 @@ def comparisons() -> list[Any]:
         comparison_description="village, district, regency",
     )
     sex = cl.ExactMatch("sex").configure(m_probabilities=[0.97, 0.03])
-    kk = cl.ExactMatch("kk").configure(m_probabilities=[0.3, 0.7])
-    return [name, birth, sex, region, kk]
+    identifier = cl.ExactMatch("identifier").configure(m_probabilities=[0.9, 0.1])
+    return [name, birth, sex, region, identifier]
 
 
 def blocking_rules() -> list[Any]:
@@ -245,7 +247,7 @@ LEVELS: dict[str, dict[int, str]] = {
         1: gettext_noop("same regency"),
         0: gettext_noop("different"),
     },
-    "kk": {1: gettext_noop("same KK"), 0: gettext_noop("different KK")},
+    "identifier": {1: gettext_noop("same identifier"), 0: gettext_noop("different identifier")},
 }
 
 

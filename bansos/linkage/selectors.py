@@ -57,6 +57,8 @@ def _region(code: str) -> str:
 def _side(person: Person) -> dict[str, Any]:
     return {
         "id": person.pk,
+        "nik_index": person.nik_index,
+        "kk_index": person.household.kk_index,
         "name": person.full_name,
         "nik": mask_identifier(person.nik),
         "kk": mask_identifier(person.household.kk),
@@ -73,12 +75,16 @@ def _side(person: Person) -> dict[str, Any]:
 FIELDS = (
     ("name", "name"),
     ("nik", "nik"),
-    ("kk", "kk"),
+    ("kk", "kk_level"),
     ("birth_date", "birth_date"),
     ("sex", "sex"),
     ("relationship", "relationship"),
     ("village", "region"),
 )
+
+
+# Masked values can coincide for different numbers: compare the blind indexes instead.
+SAME_ON = {"nik": "nik_index", "kk": "kk_index"}
 
 
 def pair_evidence(pair: CandidatePair) -> dict[str, Any]:
@@ -91,9 +97,11 @@ def pair_evidence(pair: CandidatePair) -> dict[str, Any]:
             "field": name,
             "left": left[name],
             "right": right[name],
-            "same": left[name] == right[name],
+            "same": left[SAME_ON.get(name, name)] == right[SAME_ON.get(name, name)],
             "level": gettext(levels[level_key]) if levels.get(level_key) else "",
         }
         for name, level_key in FIELDS
     ]
+    for side in (left, right):  # blind indexes are for the comparison only, not for display
+        del side["nik_index"], side["kk_index"]
     return {"left": left, "right": right, "rows": rows}
