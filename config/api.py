@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
+from bansos.accounts.api import accounts_router, token_auth
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
 from bansos.linkage.api import linkage_router
@@ -13,6 +15,9 @@ from bansos.lookup.api import lookup_router, regions_router
 from bansos.lookup.ratelimit import RateLimited
 
 api = NinjaAPI(title="Bansos API", version="1", urls_namespace="api")
+# Casework also takes the phone app's bearer token (bansos.accounts.api) wherever it takes a session;
+# operations with an auth of their own keep it.
+cases_router.auth = [token_auth, django_auth]
 
 
 @api.exception_handler(DomainError)
@@ -23,6 +28,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return response
 
 
+api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/cases", cases_router)

@@ -9,8 +9,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("bansos.accounts.urls")),
     path("cek/", include("bansos.lookup.urls")),
     path("", include("bansos.linkage.urls")),
+    path("", include("bansos.accounts.officer_urls")),
+    path("", include("bansos.core.urls")),
     path("", include("bansos.cases.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -11,6 +11,7 @@ from bansos.accounts.scoping import ROLE_LEVELS
 from bansos.core.audit import Actor, record
 from bansos.core.errors import DomainError
 from bansos.regions.selectors import region_exists
+from bansos.registry.models import Household
 
 
 def officer_role_grant(*, user: User, role: str, region_code: str = "", actor: Actor) -> OfficerRole:
@@ -59,3 +60,13 @@ def officer_role_end(*, grant: OfficerRole, actor: Actor) -> OfficerRole:
                 details={"user": grant.user_id, "role": grant.role, "region_code": grant.region_code},
             )
     return grant
+
+
+def household_view_record(*, household: Household, actor: User) -> None:
+    """Record that an officer opened a household's record (citizens see who looked at their data)."""
+    record(
+        actor=actor,
+        event_type="household.viewed",
+        subject=household,
+        details={"village": household.village_id},
+    )

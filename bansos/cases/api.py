@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from bansos.accounts.officer_auth import officer_auth
 from bansos.cases import corrections, objections, proposals, selectors, tickets
 from bansos.cases.actions import case_transition
 from bansos.cases.models import Objection, Ticket, TicketChannel
@@ -213,7 +214,7 @@ def _kind(kind: str) -> selectors.Kind:
     return found
 
 
-@cases_router.get("/queue/{kind}", response=list[CaseOut], url_name="cases_queue")
+@cases_router.get("/queue/{kind}", response=list[CaseOut], url_name="cases_queue", auth=officer_auth)
 def queue(
     request: HttpRequest,
     kind: str,
@@ -230,13 +231,17 @@ def queue(
     return [_out(kind, case, officer=request.user) for case in qs]
 
 
-@cases_router.get("/officer/{kind}/{case_id}", response=CaseOut, url_name="cases_officer_detail")
+@cases_router.get(
+    "/officer/{kind}/{case_id}", response=CaseOut, url_name="cases_officer_detail", auth=officer_auth
+)
 def officer_detail(request: HttpRequest, kind: str, case_id: int) -> dict[str, Any]:
     case = selectors.case_get(_kind(kind), request.user, case_id)
     return _out(kind, case, officer=request.user)
 
 
-@cases_router.post("/officer/{kind}/{case_id}/transition", response=CaseOut, url_name="cases_transition")
+@cases_router.post(
+    "/officer/{kind}/{case_id}/transition", response=CaseOut, url_name="cases_transition", auth=officer_auth
+)
 def transition(
     request: HttpRequest,
     kind: str,

@@ -10,6 +10,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django_tasks import task
 
+from bansos.accounts.models import User
+from bansos.accounts.notifications import notify_user as inbox
 from bansos.core.sms import send_sms
 
 
@@ -38,7 +40,10 @@ def notify_address(*, email: str, phone: str, subject: str, body: str, link: str
 def notify_user(
     user: Any, subject: str, body: str, *, link: str | None = None, email: str = "", phone: str = ""
 ) -> None:
-    """Notify ``user`` (at ``email``/``phone`` when given on the case form, else the account's), on commit."""
+    """Notify ``user`` (at ``email``/``phone`` when given on the case form, else the account's), on commit;
+    an account also gets the message in its in-app inbox (bansos.accounts.notifications)."""
+    if isinstance(user, User) and user.pk is not None:
+        inbox(user=user, title=str(subject), body=str(body), url=link or "", channels=())
     notify_address(
         email=email or getattr(user, "email", "") or "",
         phone=phone or getattr(user, "phone", "") or "",

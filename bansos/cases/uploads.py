@@ -40,7 +40,7 @@ class StoredFile:
     size: int
 
 
-def _reencode(data: bytes) -> tuple[bytes, str, str]:
+def _reencode(data: bytes, min_side: int = 0) -> tuple[bytes, str, str]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             image_format = probe.format or ""
@@ -48,6 +48,12 @@ def _reencode(data: bytes) -> tuple[bytes, str, str]:
                 raise UploadError(_("Only JPEG, PNG or WebP photos are accepted."))
             if probe.width * probe.height > MAX_PIXELS:
                 raise UploadError(_("The photo is too large (too many pixels)."))
+            if min(probe.width, probe.height) < min_side:
+                raise UploadError(
+                    _("The photo is too small: at least %(px)s pixels on each side."),
+                    code="upload.too_small",
+                    px=min_side,
+                )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -62,10 +68,18 @@ def _reencode(data: bytes) -> tuple[bytes, str, str]:
     return out.getvalue(), content_type, suffix
 
 
-def store_upload(file: IO[bytes], *, allow_pdf: bool = False) -> StoredFile:
-    """Check ``file`` (size, type by content), strip image metadata and store it under a random name.
-    Raises UploadError with a message for the user; nothing is written then."""
-    limit = settings.CASES_UPLOAD_MAX_BYTES
+def store_upload(
+    file: IO[bytes],
+    *,
+    allow_pdf: bool = False,
+    folder: str = "cases",
+    max_bytes: int | None = None,
+    min_side: int = 0,
+) -> StoredFile:
+    """Check ``file`` (size, type by content, images at least ``min_side`` pixels each way), strip image
+    metadata and store it under a random name in ``folder``. Raises UploadError with a message for the
+    user; nothing is written then."""
+    limit = max_bytes or settings.CASES_UPLOAD_MAX_BYTES
     data = file.read(limit + 1)
     if not data:
         raise UploadError(_("The file is empty."))
@@ -78,8 +92,8 @@ def store_upload(file: IO[bytes], *, allow_pdf: bool = False) -> StoredFile:
             raise UploadError(_("Only JPEG, PNG or WebP photos are accepted."))
         content, (content_type, suffix) = data, PDF
     else:
-        content, content_type, suffix = _reencode(data)
-    relative = Path("cases") / timezone.now().strftime("%Y/%m") / f"{secrets.token_hex(16)}{suffix}"
+        content, content_type, suffix = _reencode(data, min_side)
+    relative = Path(folder) / timezone.now().strftime("%Y/%m") / f"{secrets.token_hex(16)}{suffix}"
     target = Path(settings.PRIVATE_MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("xb") as handle:

@@ -8,11 +8,9 @@ from typing import Any, cast
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
-from ninja.security import django_auth
 
-from bansos.accounts.scoping import officer_scope
+from bansos.accounts.officer_auth import officer_auth
 from bansos.core.audit import Actor
-from bansos.core.errors import PermissionDenied
 from bansos.linkage import selectors, services
 from bansos.linkage.models import CandidatePair, Merge
 
@@ -21,7 +19,8 @@ def _actor(request: HttpRequest) -> Actor:
     return cast(Actor, request.user)
 
 
-linkage_router = Router(tags=["linkage"], auth=django_auth)
+# Officers verified by the second factor (401 when not logged in, 403 auth.officer_required/otp_required).
+linkage_router = Router(tags=["linkage"], auth=officer_auth)
 
 
 class PairOut(Schema):
@@ -45,11 +44,6 @@ class DismissIn(Schema):
     note: str = ""
 
 
-def _officer(request: HttpRequest) -> None:
-    if not officer_scope(request.user).roles:
-        raise PermissionDenied(_("Only officers can use this."), code="linkage.officer_only")
-
-
 def _out(pair: CandidatePair) -> dict[str, Any]:
     return {
         "id": pair.pk,
@@ -63,7 +57,6 @@ def _out(pair: CandidatePair) -> dict[str, Any]:
 
 @linkage_router.get("/pairs", response=list[PairOut])
 def pairs(request: HttpRequest, status: str = "pending", rule: str = "", limit: int = 100) -> list[Any]:
-    _officer(request)
     status = status if status in CandidatePair.Status.values else CandidatePair.Status.PENDING
     return [
         _out(p) for p in selectors.queue(request.user, status=status, rule=rule)[: max(1, min(limit, 500))]
@@ -72,14 +65,12 @@ def pairs(request: HttpRequest, status: str = "pending", rule: str = "", limit: 
 
 @linkage_router.get("/pairs/{pk}", response=PairDetail)
 def pair(request: HttpRequest, pk: int) -> dict[str, Any]:
-    _officer(request)
     found = selectors.pair_get(request.user, pk)
     return {**_out(found), "evidence": selectors.pair_evidence(found)}
 
 
 @linkage_router.post("/pairs/{pk}/merge", response=PairOut)
 def merge(request: HttpRequest, pk: int, payload: MergeIn) -> dict[str, Any]:
-    _officer(request)
     found = selectors.pair_get(request.user, pk, write=True)
     services.pair_merge(pair=found, keep=payload.keep, actor=_actor(request))
     found.refresh_from_db()
@@ -88,14 +79,12 @@ def merge(request: HttpRequest, pk: int, payload: MergeIn) -> dict[str, Any]:
 
 @linkage_router.post("/pairs/{pk}/dismiss", response=PairOut)
 def dismiss(request: HttpRequest, pk: int, payload: DismissIn) -> dict[str, Any]:
-    _officer(request)
     found = selectors.pair_get(request.user, pk, write=True)
     return _out(services.pair_dismiss(pair=found, note=payload.note, actor=_actor(request)))
 
 
 @linkage_router.post("/pairs/{pk}/unmerge", response=PairOut)
 def unmerge(request: HttpRequest, pk: int) -> dict[str, Any]:
-    _officer(request)
     found = selectors.pair_get(request.user, pk, write=True)
     done = Merge.objects.filter(pair=found, undone_at__isnull=True).first()
     if done is None:

@@ -31,6 +31,8 @@ PERSON_RELATIONS: dict[str, str] = {
     "registry.Person.merged_into": MOVE,  # records merged earlier into the merged one follow it
     "linkage.PersonFlag.person": MOVE,  # cross-check findings belong to the one real person
     "linkage.ExternalRecord.person": MOVE,
+    "accounts.User.person": MOVE,  # a citizen's account belongs to the one real person
+    "accounts.Registration.person": KEEP,  # how a registration was matched stays as it was
     "linkage.CandidatePair.left": KEEP,  # review evidence stays as it was
     "linkage.CandidatePair.right": KEEP,
     "linkage.Merge.survivor": KEEP,
@@ -44,6 +46,7 @@ HOUSEHOLD_RELATIONS: dict[str, str] = {
     "cases.Proposal.household": MOVE,
     "cases.Objection.household": MOVE,
     "cases.Correction.household": MOVE,
+    "accounts.Registration.household": KEEP,  # how a registration was matched stays as it was
 }
 
 

@@ -196,6 +196,20 @@ def person_merge(
             code="linkage.undeclared_relation",
             relations=", ".join(undeclared),
         )
+    taken = sorted(
+        label
+        for label, model, name in merge_config.person_relations()
+        if merge_config.PERSON_RELATIONS.get(label) == merge_config.MOVE
+        and person_rows.get(label)
+        and getattr(model._meta.get_field(name), "unique", False)
+        and model._default_manager.filter(**{f"{name}_id": survivor.pk}).exists()
+    )
+    if taken:  # a one-to-one relation (e.g. a citizen account) on both records: a person must choose
+        raise LinkageError(
+            _("Merge refused: both records have %(relations)s; resolve that first."),
+            code="linkage.both_related",
+            relations=", ".join(taken),
+        )
     moved: dict[str, list[int]] = {}
     for label, model, name in merge_config.person_relations():
         if merge_config.PERSON_RELATIONS.get(label) == merge_config.MOVE and person_rows.get(label):

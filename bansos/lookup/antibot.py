@@ -179,8 +179,24 @@ def verify_question(token: str, answer: str) -> None:
     _mark_used("question", str(data["n"]), time.time() + _expires())
 
 
+BENCH_SETTINGS_MODULE = "config.settings.bench"
+
+
+def bypass_active() -> bool:
+    """True only under the benchmark settings, which accept a fixed token instead of a solved check."""
+    return settings.SETTINGS_MODULE == BENCH_SETTINGS_MODULE and bool(
+        getattr(settings, "LOOKUP_ANTIBOT_BYPASS_TOKEN", "")
+    )
+
+
 def verify(answer: AntiBotAnswer) -> None:
     """Check whichever the client sent: the ALTCHA payload wins when both are present."""
+    if (
+        answer.altcha
+        and bypass_active()
+        and answer.altcha == getattr(settings, "LOOKUP_ANTIBOT_BYPASS_TOKEN", "")
+    ):
+        return  # bench/lookup.py only (config.settings.bench); it says so in its output
     if answer.altcha:
         verify_altcha(answer.altcha)
     elif answer.question_token:

@@ -10,9 +10,10 @@ standard programs are listed as TIDAK so the page never comes out empty.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bansos.programs.models import Enrolment, Period, Program
+from bansos.programs.models import Enrolment
 
 # The four programs the public check lists first, in this order.
 STANDARD_PROGRAMS: tuple[tuple[str, str], ...] = (
@@ -43,39 +44,58 @@ def _sort_key(status: ProgramStatus) -> tuple[int, str]:
     return (ORDER.get(status.code, len(ORDER)), status.code)
 
 
-def _from_enrolment(enrolment: Enrolment, name: str) -> ProgramStatus:
-    receiving = enrolment.status == Enrolment.Status.ENROLLED
+# One enrolment as read by the lookup: (program id, period id, status, reason, payment status, paid on).
+EnrolmentRow = tuple[int, int, str, str, str, datetime.date | None]
+ENROLMENT_COLUMNS = ("program_id", "period_id", "status", "reason", "payment_status", "paid_on")
+_REASONS = dict(Enrolment._meta.get_field("reason").flatchoices)
+_PAYMENTS = dict(Enrolment._meta.get_field("payment_status").flatchoices)
+
+
+def _from_row(row: EnrolmentRow, code: str, name: str, label: str) -> ProgramStatus:
+    _program_id, _period_id, status, reason, payment_status, paid_on = row
+    receiving = status == Enrolment.Status.ENROLLED
     return ProgramStatus(
-        code=enrolment.program.code,
+        code=code,
         name=name,
         receiving=receiving,
-        period=enrolment.period.label,
-        payment_status=str(enrolment.get_payment_status_display())
-        if receiving and enrolment.payment_status
+        period=label,
+        payment_status=str(_PAYMENTS.get(payment_status, payment_status))
+        if receiving and payment_status
         else None,
-        paid_on=enrolment.paid_on if receiving else None,
-        reason=str(enrolment.get_reason_display()) if not receiving and enrolment.reason else None,
+        paid_on=paid_on if receiving else None,
+        reason=str(_REASONS.get(reason, reason)) if not receiving and reason else None,
     )
+
+
+def statuses_from_rows(rows: Iterable[EnrolmentRow]) -> list[ProgramStatus]:
+    """One status per active program from a household's enrolment rows (any order), with no query: the
+    programs and periods come from the per-process catalogue (bansos.lookup.catalogue)."""
+    from bansos.lookup.catalogue import catalogue
+
+    known = catalogue()
+    if not known.programs:
+        return [ProgramStatus(code=code, name=name, receiving=False) for code, name in STANDARD_PROGRAMS]
+    latest: dict[int, tuple[tuple[int, int], EnrolmentRow]] = {}
+    for row in rows:
+        program_id, period_id = row[0], row[1]
+        period = known.periods.get(period_id)
+        if program_id not in known.programs or period is None:
+            continue  # inactive program, or a period still being planned
+        when = (period[0], period[1])
+        if program_id not in latest or when > latest[program_id][0]:
+            latest[program_id] = (when, row)
+    statuses = []
+    for program_id, (code, name) in known.programs.items():
+        found = latest.get(program_id)
+        if found is None:
+            statuses.append(ProgramStatus(code=code, name=name, receiving=False))
+        else:
+            statuses.append(_from_row(found[1], code, name, known.periods[found[1][1]][2]))
+    return sorted(statuses, key=_sort_key)
 
 
 def program_statuses(household_id: int) -> list[ProgramStatus]:
-    """One status per active program (standard programs first, then others by code); two queries."""
-    programs = dict(Program.objects.filter(active=True).values_list("code", "name"))
-    if not programs:
-        return [ProgramStatus(code=code, name=name, receiving=False) for code, name in STANDARD_PROGRAMS]
-    latest: dict[str, ProgramStatus] = {}
-    enrolments = (
-        Enrolment.objects.filter(household_id=household_id, program__active=True)
-        .exclude(period__state=Period.State.PLANNED)
-        .select_related("program", "period")
-        .order_by("program_id", "-period__year", "-period__stage")
-    )
-    for enrolment in enrolments:
-        code = enrolment.program.code
-        if code not in latest:
-            latest[code] = _from_enrolment(enrolment, programs.get(code, enrolment.program.name))
-    statuses = [
-        latest.get(code) or ProgramStatus(code=code, name=name, receiving=False)
-        for code, name in programs.items()
-    ]
-    return sorted(statuses, key=_sort_key)
+    """One status per active program (standard programs first, then others by code); one query for the
+    household's enrolments, programs and periods from the catalogue."""
+    rows = Enrolment.objects.filter(household_id=household_id).values_list(*ENROLMENT_COLUMNS)
+    return statuses_from_rows(rows)

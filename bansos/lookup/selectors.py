@@ -11,17 +11,21 @@ can have it corrected at the village office, and relatives learn why the aid sto
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.db import connections, router
 from django.utils.translation import gettext
 from rapidfuzz import fuzz, process
 
+from bansos.core import crypto
+from bansos.lookup.catalogue import village_path
 from bansos.lookup.masking import mask_name
-from bansos.lookup.programs import ProgramStatus, program_statuses
-from bansos.regions.selectors import village_path
-from bansos.registry import selectors as registry_selectors
-from bansos.registry.models import Person
+from bansos.lookup.programs import EnrolmentRow, ProgramStatus, statuses_from_rows
+from bansos.programs.models import Enrolment
+from bansos.registry.models import Household, Person
 from bansos.registry.names import name_key
 
 NAME_MIN_SCORE = 85.0  # rapidfuzz token_sort_ratio on name keys, 0-100
@@ -43,8 +47,9 @@ class LookupResult:
         return any(program.receiving for program in self.programs)
 
 
-def _result(person: Person) -> LookupResult:
-    deceased = person.deceased_date is not None
+def _result(person: _PersonRow, enrolments: list[EnrolmentRow]) -> LookupResult:
+    deceased = person.deceased
+    programs = statuses_from_rows(enrolments)
     if deceased:
         programs = [
             ProgramStatus(
@@ -54,24 +59,78 @@ def _result(person: Person) -> LookupResult:
                 period=p.period,
                 reason=gettext("recorded as deceased"),
             )
-            for p in program_statuses(person.household_id)
+            for p in programs
         ]
-    else:
-        programs = program_statuses(person.household_id)
     return LookupResult(
         masked_name=mask_name(person.full_name),
-        village_code=person.village_id,
-        region=village_path(person.village_id) or {},
-        decile=person.household.decile,
+        village_code=person.village_code,
+        region=village_path(person.village_code) or {},
+        decile=person.decile,
         deceased=deceased,
         programs=programs,
     )
 
 
+@dataclass(frozen=True)
+class _PersonRow:
+    full_name: str
+    village_code: str
+    deceased: bool
+    decile: int | None
+
+
+# Table names from the models' metadata; values are always passed as parameters.
+_PEOPLE_WITH_ENROLMENTS = (
+    "SELECT p.id, p.full_name, p.village_id, p.deceased_date, h.decile, "  # noqa: S608
+    "e.program_id, e.period_id, e.status, e.reason, e.payment_status, e.paid_on "
+    f"FROM {Person._meta.db_table} p "
+    f"JOIN {Household._meta.db_table} h ON h.id = p.household_id "
+    f"LEFT JOIN {Enrolment._meta.db_table} e ON e.household_id = p.household_id "
+)
+
+
+_NAME_RANGE = (
+    f"SELECT id, name_key FROM {Person._meta.db_table} "  # noqa: S608 - table name from the model
+    "WHERE village_id = %s AND name_key >= %s AND name_key < %s"
+)
+
+
+def _people_with_enrolments(
+    where: str, params: list[Any]
+) -> dict[int, tuple[_PersonRow, list[EnrolmentRow]]]:
+    """People matching ``where`` with their households' enrolments: one query, one row per enrolment.
+    (Joining the four region tables for the names made PostgreSQL's planning cost more than the rest of the
+    check; the names come from the catalogue instead.)"""
+    found: dict[int, tuple[_PersonRow, list[EnrolmentRow]]] = {}
+    with connections[router.db_for_read(Person)].cursor() as cursor:
+        cursor.execute(_PEOPLE_WITH_ENROLMENTS + where, params)
+        for pk, full_name, village, deceased_date, decile, *enrolment in cursor.fetchall():
+            if pk not in found:
+                found[pk] = (_PersonRow(full_name, village, deceased_date is not None, decile), [])
+            if enrolment[0] is not None:
+                paid_on = enrolment[5]
+                if isinstance(paid_on, str):  # SQLite returns dates as text
+                    paid_on = datetime.date.fromisoformat(paid_on)
+                found[pk][1].append(
+                    (enrolment[0], enrolment[1], enrolment[2], enrolment[3], enrolment[4], paid_on)
+                )
+    return found
+
+
 def status_by_nik(nik: str) -> LookupResult | None:
-    """The status of the person with this (already validated) NIK, or None when not in the registry."""
-    person = registry_selectors.person_by_nik(nik)
-    return _result(person) if person is not None else None
+    """The status of the person with this (already validated) NIK, or None when not in the registry.
+    One query (the person by blind index, the household's decile and its enrolments)."""
+    found = _people_with_enrolments(
+        "WHERE p.nik_index = %s AND p.merged_into_id IS NULL", [crypto.blind_index(nik)]
+    )
+    if not found:
+        return None
+    person, enrolments = next(iter(found.values()))
+    return _result(person, enrolments)
+
+
+def village_exists(code: str) -> bool:
+    return len(code) == 10 and code.isdigit() and village_path(code) is not None
 
 
 def _min_score() -> float:
@@ -101,16 +160,24 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
     query = name_key(name)
     if not query:
         return []
-    people = Person.objects.filter(village_id=village_code, merged_into__isnull=True)
+    people = Person.objects.filter(village_id=village_code)
     prefix = query.split()[0][:NAME_PREFIX_LENGTH]
-    narrowed = dict(
-        registry_selectors.people_in_village_by_name_key(village_code, prefix).values_list("id", "name_key")
-    )
+    # A range on (village, name_key) as well as the prefix test: PostgreSQL only turns LIKE 'abc%' into an
+    # index range under the C collation; the range works under any (a superset, then filtered).
+    # The startswith test is made in Python on the few rows of the range (SQL LIKE would need escaping).
+    # Plain SQL: building this small ORM query cost more than running it.
+    with connections[router.db_for_read(Person)].cursor() as cursor:
+        cursor.execute(_NAME_RANGE, [village_code, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)])
+        narrowed = {pk: key for pk, key in cursor.fetchall() if key.startswith(prefix)}
     best = _best(query, narrowed, limit)
     if not best:
         everyone = dict(people.values_list("id", "name_key"))
         best = _best(query, everyone, limit)
     if not best:
         return []
-    found = Person.objects.select_related("household").in_bulk([pk for pk, _score in best])
-    return [_result(found[pk]) for pk, _score in best]
+    ids = [pk for pk, _score in best]
+    # Records merged into another (bansos.linkage) are dropped here, not in the index-only scans above.
+    found = _people_with_enrolments(
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND p.merged_into_id IS NULL", list(ids)
+    )
+    return [_result(*found[pk]) for pk in ids if pk in found]

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core.dbrouting import public_read
 from bansos.core.errors import DomainError
 from bansos.lookup import antibot, ratelimit, selectors
 from bansos.lookup.selectors import LookupResult
-from bansos.regions.models import Village
 from bansos.registry.identifiers import parse_nik
 from bansos.registry.names import name_key
 
@@ -26,7 +26,8 @@ def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> 
     parsed = parse_nik(nik)  # IdentifierError (code nik.*) with a clear message
     antibot.verify(answer)
     ratelimit.check_nik(parsed.nik)
-    return selectors.status_by_nik(parsed.nik)
+    with public_read():
+        return selectors.status_by_nik(parsed.nik)
 
 
 def check_by_name(
@@ -34,11 +35,7 @@ def check_by_name(
 ) -> list[LookupResult]:
     ratelimit.check_ip(client_ip)
     village_code = village_code.strip()
-    if not (
-        len(village_code) == 10
-        and village_code.isdigit()
-        and Village.objects.filter(code=village_code).exists()
-    ):
+    if not selectors.village_exists(village_code):
         raise LookupInputError(
             _("Please choose the province, regency, district and village."), code="lookup.village_required"
         )
@@ -48,4 +45,5 @@ def check_by_name(
             code="lookup.name_required",
         )
     antibot.verify(answer)
-    return selectors.status_by_name(village_code, name)
+    with public_read():
+        return selectors.status_by_name(village_code, name)

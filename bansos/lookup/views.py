@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from bansos.core.errors import DomainError
 from bansos.lookup import antibot, services
+from bansos.lookup.catalogue import children
 from bansos.lookup.ratelimit import RateLimited, client_ip
-from bansos.regions.selectors import children
 
 LEVELS = ("province", "regency", "district", "village")
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from bansos.core.dbrouting import databases_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BANSOS_VAR_DIR", BASE_DIR / "var"))
@@ -82,21 +83,11 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (postgres://user@host:5432/name or sqlite:///path). The embedded default is
-# SQLite under var/. PostgreSQL connections use psycopg's pool when DATABASE_POOL=true.
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'bansos.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+# SQLite under var/. PostgreSQL connections are kept for DATABASE_CONN_MAX_AGE (600 s) or pooled by psycopg
+# with DATABASE_POOL=true; DATABASE_REPLICA_URL adds a read replica for the public check
+# (bansos/core/dbrouting.py).
+DATABASES = databases_from_env(os.environ, f"sqlite:///{VAR_DIR / 'bansos.sqlite3'}")
+DATABASE_ROUTERS = ["bansos.core.dbrouting.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -111,6 +102,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Citizen accounts (bansos.accounts): sign-in by phone or e-mail, lockout after failed attempts
+# (django-axes, attempts in the database), API tokens, registration photos, password reset by SMS code.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "bansos.accounts.backends.LockoutBackend",  # django-axes' check, first
+    "bansos.accounts.backends.PhoneOrEmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("bansos.accounts.context_processors.account")  # type: ignore[index]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "home"
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "bansos.accounts.lockout.cool_off"  # 15 min, doubling while failures go on
+AXES_LOCKOUT_CALLABLE = "bansos.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "bansos.accounts.lockout.client_ip"  # REMOTE_ADDR or our proxy's header only
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+ACCOUNTS_PHOTO_MAX_BYTES = int(os.environ.get("BANSOS_PHOTO_MAX_BYTES", str(5_000_000)))
+ACCOUNTS_PHOTO_MIN_SIDE = 200  # pixels: a KTP or a face must be readable
+ACCOUNTS_RATE_PER_IP = (10, 3600)  # registrations and SMS-code requests per client address and window (s)
+ACCOUNTS_RESET_CODE_MINUTES = 10
+ACCOUNTS_RESET_CODE_ATTEMPTS = 5
+ACCOUNTS_TOKEN_DAYS = 180
 
 # Cache: REDIS_URL switches the cache to Redis (shared by every app server); local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -185,3 +204,14 @@ LINKAGE_THRESHOLD = float(os.environ.get("BANSOS_LINKAGE_THRESHOLD", "0.5"))
 LINKAGE_DUCKDB_MEMORY = os.environ.get("BANSOS_LINKAGE_DUCKDB_MEMORY", "")
 LINKAGE_CROSSCHECK_MIN_SCORE = float(os.environ.get("BANSOS_LINKAGE_CROSSCHECK_MIN_SCORE", "0.9"))
 LINKAGE_TRAIN_EM = os.environ.get("BANSOS_LINKAGE_TRAIN_EM", "1") == "1"
+# Officer two-factor (bansos.accounts officer login, docs/adr/0009-officer-two-factor.md): TOTP devices with
+# backup codes (django-otp); OTPMiddleware marks the session's user as verified after the second factor.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = "Bansos"
+OFFICER_LOGIN_URL = "/petugas/masuk/"
+OFFICER_PENDING_SECONDS = 300  # time between the password and the code before starting over
+OFFICER_BACKUP_CODES = 10

@@ -23,3 +23,5 @@ WHITENOISE_USE_FINDERS = True
 # Lookup anti-bot: tiny proof-of-work so tests solve challenges instantly.
 ALTCHA_COST = 1
 ALTCHA_MAX_COUNTER = 20
+# Lookup: no per-process metadata cache, so tests see the programs and periods they create at once.
+LOOKUP_METADATA_CACHE_SECONDS = 0

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from ninja.testing import TestClient
 
+from bansos.accounts.testing import login_officer, verified
 from bansos.cases.models import Objection, Proposal
 from config.api import api
 
@@ -28,8 +29,7 @@ client = TestClient(api)  # JSON operations; multipart ones go through Django's 
 
 
 def multipart(who: Any, path: str, data: Mapping[str, object]) -> Any:
-    browser = Client()
-    browser.force_login(who)
+    browser = login_officer(Client(), who)  # officers with a verified second factor
     return browser.post("/api/cases" + path, data)
 
 
@@ -67,7 +67,7 @@ def test_bad_proposal_gives_code_and_message_and_changes_nothing():
 def test_officer_queue_and_transition_are_scoped():
     mine, theirs = make_proposal(GAMBIR), make_proposal(CIDENG)
     operator = officer("village_operator", GAMBIR)
-    queue = client.get("/cases/queue/usulan?waiting=true", user=operator).json()
+    queue = client.get("/cases/queue/usulan?waiting=true", user=verified(operator)).json()
     assert [c["id"] for c in queue] == [mine.pk]
     data = {
         "target": "verified",
@@ -110,9 +110,13 @@ def test_objection_over_the_api_and_reporter_anonymity():
     # Another citizen (e.g. the reported family) sees nothing of it.
     assert client.get("/cases/mine", user=user()).json() == []
     assert client.get(f"/cases/mine/sanggahan/{objection.pk}", user=user()).status_code == 404
-    dinsos = client.get(f"/cases/officer/sanggahan/{objection.pk}", user=officer("dinsos", "3171")).json()
+    dinsos = client.get(
+        f"/cases/officer/sanggahan/{objection.pk}", user=verified(officer("dinsos", "3171"))
+    ).json()
     assert dinsos["detail"]["reporter"] == reporter.username
-    auditor = client.get(f"/cases/officer/sanggahan/{objection.pk}", user=officer("auditor", "")).json()
+    auditor = client.get(
+        f"/cases/officer/sanggahan/{objection.pk}", user=verified(officer("auditor", ""))
+    ).json()
     assert "reporter" not in auditor["detail"] and reporter.username not in str(auditor)
 
 
@@ -121,7 +125,7 @@ def test_overdue_queue_over_the_api():
 
     old = make_objection(now=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
     make_objection()
-    queue = client.get("/cases/queue/sanggahan?overdue=true", user=officer("dinsos", "3171")).json()
+    queue = client.get("/cases/queue/sanggahan?overdue=true", user=verified(officer("dinsos", "3171"))).json()
     assert [(c["id"], c["detail"]["overdue"]) for c in queue] == [(old.pk, True)]
 
 

@@ -1,7 +1,7 @@
 """The proposal journey in headless Chromium: a citizen files a proposal, the village operator verifies it
 and records the village meeting, Dinsos accepts it, and the citizen sees the outcome. Logins are made with
-Django's test client (the login pages belong to the accounts app) and the session cookie is handed over to
-the browser."""
+Django's test client (officers with a session verified by the second factor, bansos.accounts.testing) and
+the session cookie is handed over to the browser."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import FilePayload, Page, expect
 
+from bansos.accounts.testing import login_officer
 from bansos.cases.models import Proposal
 from bansos.registry.models import Household
 
@@ -21,8 +22,7 @@ pytestmark = pytest.mark.browser
 
 
 def login_as(page: Page, site: str, who: Any) -> None:
-    client = Client()
-    client.force_login(who)
+    client = login_officer(Client(), who)  # officers: session verified by the second factor
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
 

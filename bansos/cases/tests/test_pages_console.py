@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from bansos.accounts.testing import officer_client
 from bansos.cases.models import Proposal
 from bansos.core.models import AuditEvent
 from bansos.registry.models import Household
@@ -26,9 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def as_user(who) -> Client:
-    client = Client()
-    client.force_login(who)
-    return client
+    """Logged in; officers with a verified second factor (as after /petugas/masuk/)."""
+    return officer_client(who)
 
 
 def test_console_needs_an_officer():

@@ -146,11 +146,15 @@ def case_action(request: HttpRequest, slug: str, pk: int, target: str) -> HttpRe
     assignees = _assignees(case) if isinstance(case, Ticket) else None
     context = _detail_context(kind, request, case)
     if request.method == "GET":
-        context.update(
-            form=ConfirmForm(target=target, assignees=assignees),
-            target=target,
-            action=kind.workflow.action_phrases[target],
-        )
+        context.update(target=target, action=kind.workflow.action_phrases[target])
+        try:  # no confirmation form for an action this officer may not take (e.g. the read-only auditor)
+            kind.workflow.check(
+                current=case.state, target=target, user=request.user, region_code=selectors.case_region(case)
+            )
+        except DomainError as exc:
+            context.update(form=None, error=exc.message)
+            return render(request, "cases/console/action.html", context, status=exc.status)
+        context["form"] = ConfirmForm(target=target, assignees=assignees)
         return render(request, "cases/console/action.html", context)
     form = ConfirmForm(request.POST, request.FILES, target=target, assignees=assignees)
     context.update(form=form, target=target, action=kind.workflow.action_phrases[target])

@@ -129,3 +129,21 @@ def test_cross_village_pair_needs_an_officer_over_both(client) -> None:
 
     assert selectors.queue(officer("village_operator", GAMBIR)).count() == 0
     assert selectors.queue(officer("district", GAMBIR[:6])).count() == 1
+
+
+def test_citizen_account_moves_with_the_merge_and_both_accounts_refuse() -> None:
+    from bansos.cases.tests.factories import user
+
+    first, second = twice()
+    account = user(person=second)
+    done = services.person_merge(survivor=first, merged=second, actor=ACTOR)
+    account.refresh_from_db()
+    assert account.person_id == first.pk
+    services.merge_undo(merge=done, actor=ACTOR)
+    account.refresh_from_db()
+    assert account.person_id == second.pk
+    user(person=first)
+    with pytest.raises(services.LinkageError) as exc:
+        services.person_merge(survivor=first, merged=second, actor=ACTOR)
+    assert exc.value.code == "linkage.both_related"
+    assert Person.objects.get(pk=second.pk).merged_into_id is None

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from ninja.testing import TestClient
 
+from bansos.accounts.testing import officer_client, verified
 from bansos.cases.tests.factories import CIDENG, GAMBIR, officer, user
 from bansos.linkage.dedup import dedup_exact
 from bansos.linkage.models import CandidatePair, ExternalList, PersonFlag
@@ -28,16 +29,23 @@ def pair_in(village: str) -> CandidatePair:
 
 
 def as_user(who) -> Client:
-    browser = Client()
-    browser.force_login(who)
-    return browser
+    """Officers: a session verified by the second factor, as /petugas/masuk/ leaves it."""
+    return officer_client(who)
 
 
-def test_queue_needs_an_officer() -> None:
+def test_queue_needs_an_officer_verified_by_the_second_factor() -> None:
     assert Client().get("/petugas/duplikat/").status_code == 302
-    assert as_user(user()).get("/petugas/duplikat/").status_code == 403
+    citizen = Client()
+    citizen.force_login(user())
+    assert citizen.get("/petugas/duplikat/").status_code == 403
+    unverified = Client()
+    unverified.force_login(officer("village_operator", GAMBIR))
+    response = unverified.get("/petugas/duplikat/")
+    assert response.status_code == 302 and response["Location"].startswith("/petugas/masuk/")
     assert api_client.get("/linkage/pairs").status_code == 401
-    assert api_client.get("/linkage/pairs", user=user()).status_code == 403
+    assert api_client.get("/linkage/pairs", user=user()).json()["code"] == "auth.officer_required"
+    answer = api_client.get("/linkage/pairs", user=officer("village_operator", GAMBIR))
+    assert (answer.status_code, answer.json()["code"]) == (403, "auth.otp_required")
 
 
 def test_operator_sees_and_acts_only_in_own_village_page() -> None:
@@ -88,7 +96,7 @@ def test_dismiss_from_the_page_keeps_it_out_of_the_queue() -> None:
 
 def test_api_queue_scoping_and_decisions() -> None:
     mine, theirs = pair_in(GAMBIR), pair_in(CIDENG)
-    operator = officer("village_operator", GAMBIR)
+    operator = verified(officer("village_operator", GAMBIR))
     listed = api_client.get("/linkage/pairs", user=operator).json()
     assert [p["id"] for p in listed] == [mine.pk]
     assert api_client.get(f"/linkage/pairs/{theirs.pk}", user=operator).status_code == 404
@@ -102,7 +110,7 @@ def test_api_queue_scoping_and_decisions() -> None:
     assert (again.status_code, again.json()["code"]) == (400, "linkage.already_decided")
     undone = api_client.post(f"/linkage/pairs/{mine.pk}/unmerge", user=operator)
     assert undone.json()["status"] == "pending"
-    auditor = officer("auditor", "")
+    auditor = verified(officer("auditor", ""))
     assert api_client.get(f"/linkage/pairs/{mine.pk}", user=auditor).status_code == 200
     assert api_client.post(f"/linkage/pairs/{mine.pk}/dismiss", json={}, user=auditor).status_code == 404
     assert theirs.status == "pending"

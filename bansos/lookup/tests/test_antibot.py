@@ -118,3 +118,18 @@ def test_oversized_payload_is_refused_without_parsing() -> None:
     with pytest.raises(AntiBotError) as big:
         antibot.verify(AntiBotAnswer(altcha="A" * 100_000))
     assert big.value.code == "antibot.invalid"
+
+
+def test_bench_bypass_token_is_only_honoured_under_the_bench_settings() -> None:
+
+    token = antibot.AntiBotAnswer(altcha="bench-bypass-token")
+    with override_settings(LOOKUP_ANTIBOT_BYPASS_TOKEN="bench-bypass-token"):
+        assert not antibot.bypass_active()  # test settings: refused like any unsolved payload
+        with pytest.raises(antibot.AntiBotError):
+            antibot.verify(token)
+        with override_settings(SETTINGS_MODULE="config.settings.bench"):
+            assert antibot.bypass_active()
+            antibot.verify(token)
+            antibot.verify(token)  # a fixed token, not one-time
+            with pytest.raises(antibot.AntiBotError):
+                antibot.verify(antibot.AntiBotAnswer(altcha="another-token"))

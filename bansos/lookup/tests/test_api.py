@@ -46,7 +46,7 @@ def test_challenge_is_signed_and_expires() -> None:
 
 
 def test_nik_found_masked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "program_statuses", receiving_pkh)
+    monkeypatch.setattr(selectors, "statuses_from_rows", lambda rows: receiving_pkh(0))
     nik = new_nik(GAMBIR)
     make_person(household_with_decile(2), full_name="WAWAN LUBIS", nik=nik)
 

@@ -59,7 +59,7 @@ def test_region_steps_work_without_javascript() -> None:
 
 
 def test_found_by_nik_beneficiary(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "program_statuses", receiving_pkh)
+    monkeypatch.setattr(selectors, "statuses_from_rows", lambda rows: receiving_pkh(0))
     nik = new_nik(GAMBIR)
     make_person(household_with_decile(1), full_name="WAWAN LUBIS", nik=nik)
 

@@ -3,7 +3,6 @@ Safe to run again: every step is idempotent and skips what is already there."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from bansos.accounts.demo import demo_officers
 from bansos.accounts.models import User
 from bansos.core.audit import Actor, SystemActor
 from bansos.programs import services as program_services
 from bansos.programs.enrolment import enrolment_run
-from bansos.programs.models import EnrolmentRun, Period, Program, RankingRun
+from bansos.programs.models import Enrolment, EnrolmentRun, Period, Program, RankingRun
 from bansos.programs.ranking import ranking_run
 from bansos.regions.loader import regions_load
 from bansos.regions.models import Village
@@ -23,6 +23,8 @@ from bansos.registry.models import Person, Provenance
 from bansos.registry.synth import population_synthesize
 
 DEMO_ACCOUNTS_FILE = "demo-accounts.txt"
+DEMO_CITIZEN = "warga-demo"
+DEMO_CITIZEN_PHONE = "6281200000000"
 
 
 class Command(BaseCommand):
@@ -49,6 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(f"synthetic population written: {counts}")
         self._programs(actor)
         self._demo_accounts()
+        self._demo_citizen()
 
     def _programs(self, actor: Actor) -> None:
         """Rank the registry once, then open and enrol the current period of every active program."""
@@ -68,17 +71,47 @@ class Command(BaseCommand):
                     f"{result.excluded} excluded"
                 )
 
+    def _demo_citizen(self) -> None:
+        """A verified citizen account linked to the head of an enrolled household (signs in by phone)."""
+        from django.utils.crypto import get_random_string
+
+        if User.objects.filter(username=DEMO_CITIZEN).exists():
+            return
+        enrolled = Enrolment.objects.filter(status=Enrolment.Status.ENROLLED).values("household_id")
+        heads = Person.objects.filter(
+            relationship=Person.Relationship.HEAD, deceased_date__isnull=True, account__isnull=True
+        )
+        person = (
+            heads.filter(household_id__in=enrolled).order_by("id").first() or heads.order_by("id").first()
+        )
+        if person is None:
+            return
+        password = get_random_string(16)
+        User.objects.create_user(
+            username=DEMO_CITIZEN,
+            password=password,
+            phone=DEMO_CITIZEN_PHONE,
+            first_name=person.full_name,
+            person=person,
+        )
+        path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            handle.write(
+                f"citizen ({person.full_name}): phone 0{DEMO_CITIZEN_PHONE[2:]}, password {password}\n"
+            )
+        path.chmod(0o600)
+        self.stdout.write(f"demo citizen: phone 0{DEMO_CITIZEN_PHONE[2:]} / {password} (/akun/masuk/)")
+
     def _demo_accounts(self) -> None:
         path = settings.VAR_DIR / DEMO_ACCOUNTS_FILE
         if User.objects.filter(username="admin").exists() and path.exists():
             self.stdout.write(f"demo accounts: see {path}")
             return
-        password = secrets.token_urlsafe(12)
-        user, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@bansos.invalid"})
-        user.is_staff = user.is_superuser = True
-        user.set_password(password)
-        user.save()
+        lines = demo_officers(actor=SystemActor("command:demo"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"national administrator: username admin, password {password}\n")
+        path.write_text("\n".join(lines) + "\n")
         path.chmod(0o600)
-        self.stdout.write(f"demo accounts written to {path}: admin / {password}")
+        self.stdout.write(f"demo accounts written to {path}:")
+        for line in lines:
+            self.stdout.write(f"  {line}")

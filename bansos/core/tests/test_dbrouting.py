@@ -1,0 +1,96 @@
+"""Database settings from the environment (connection reuse, pool, replica) and the replica router."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import router
+from django.test import override_settings
+
+from bansos.core.dbrouting import ReplicaRouter, databases_from_env, in_public_read, public_read
+from bansos.registry.models import Person
+
+PG = "postgres://bansos@db.example:5432/bansos"
+REPLICA_PG = "postgres://bansos@replica.example:5432/bansos"
+SQLITE = "sqlite:////tmp/bansos.sqlite3"
+
+
+def test_postgres_connections_are_reused_by_default() -> None:
+    databases = databases_from_env({"DATABASE_URL": PG}, SQLITE)
+    assert list(databases) == ["default"]
+    default = databases["default"]
+    assert default["ENGINE"] == "django.db.backends.postgresql"
+    assert default["CONN_MAX_AGE"] == 600
+    assert default["CONN_HEALTH_CHECKS"] is False
+    env = {"DATABASE_URL": PG, "DATABASE_HEALTH_CHECKS": "true"}
+    assert databases_from_env(env, SQLITE)["default"]["CONN_HEALTH_CHECKS"] is True
+    assert "pool" not in default["OPTIONS"]
+    assert (
+        databases_from_env({"DATABASE_URL": PG, "DATABASE_CONN_MAX_AGE": "0"}, SQLITE)["default"][
+            "CONN_MAX_AGE"
+        ]
+        == 0
+    )
+
+
+def test_pool_replaces_persistent_connections() -> None:
+    env = {"DATABASE_URL": PG, "DATABASE_POOL": "true", "DATABASE_POOL_MAX_SIZE": "20"}
+    default = databases_from_env(env, SQLITE)["default"]
+    assert default["CONN_MAX_AGE"] == 0
+    assert default["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 20, "timeout": 10}
+
+
+def test_sqlite_default_keeps_its_options() -> None:
+    default = databases_from_env({}, SQLITE)["default"]
+    assert default["ENGINE"] == "django.db.backends.sqlite3"
+    assert default["NAME"] == "/tmp/bansos.sqlite3"
+    assert default["CONN_MAX_AGE"] == 0
+    assert default["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_replica_url_adds_a_replica_mirrored_in_tests() -> None:
+    databases = databases_from_env({"DATABASE_URL": PG, "DATABASE_REPLICA_URL": REPLICA_PG}, SQLITE)
+    assert list(databases) == ["default", "replica"]
+    assert databases["replica"]["HOST"] == "replica.example"
+    assert databases["replica"]["CONN_MAX_AGE"] == 600
+    assert databases["replica"]["TEST"] == {"MIRROR": "default"}
+
+
+def test_public_read_is_a_context_manager_and_a_decorator() -> None:
+    assert not in_public_read()
+    with public_read():
+        assert in_public_read()
+    assert not in_public_read()
+
+    @public_read
+    def read() -> bool:
+        return in_public_read()
+
+    assert read() is True
+    assert not in_public_read()
+    with pytest.raises(ZeroDivisionError), public_read():
+        1 / 0  # noqa: B018
+    assert not in_public_read()  # reset even when the block raises
+
+
+def test_router_without_replica_sends_everything_to_default() -> None:
+    assert "replica" not in settings.DATABASES
+    assert "bansos.core.dbrouting.ReplicaRouter" in settings.DATABASE_ROUTERS
+    with public_read():
+        assert router.db_for_read(Person) == "default"
+        assert Person.objects.all().db == "default"
+    assert router.db_for_write(Person) == "default"
+
+
+def test_router_with_replica_sends_public_reads_there_and_writes_to_default() -> None:
+    databases = {**settings.DATABASES, "replica": {**settings.DATABASES["default"]}}
+    with override_settings(DATABASES=databases):
+        assert router.db_for_read(Person) == "default"  # officers and everything else: the primary
+        with public_read():
+            assert router.db_for_read(Person) == "replica"
+            assert Person.objects.all().db == "replica"
+            assert router.db_for_write(Person) == "default"
+            assert Person.objects.none().db == "replica"
+        assert Person.objects.all().db == "default"
+        assert ReplicaRouter().allow_migrate("replica", "registry") is False
+        assert ReplicaRouter().allow_migrate("default", "registry") is True
