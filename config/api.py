@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from bansos.accounts.api import accounts_router, token_auth
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
+from bansos.linkage.api import linkage_router
 from bansos.lookup.api import lookup_router, regions_router
 from bansos.lookup.ratelimit import RateLimited
 
@@ -31,3 +32,4 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/cases", cases_router)
+api.add_router("/linkage", linkage_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("bansos.accounts.urls")),
     path("cek/", include("bansos.lookup.urls")),
+    path("", include("bansos.linkage.urls")),
     path("", include("bansos.accounts.officer_urls")),
     path("", include("bansos.core.urls")),
     path("", include("bansos.cases.urls")),

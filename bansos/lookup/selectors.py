@@ -3,6 +3,7 @@
 Results carry only what the public may see: the masked name, the village path, the decile and the status
 per program. Nothing here logs or returns a NIK or an unmasked name.
 
+Records merged into another (duplicates, bansos.linkage) are never found: only the surviving record is.
 Deceased people are found like anyone else, but every program is reported as TIDAK with the reason
 "recorded as deceased": someone wrongly recorded as deceased (a frequent complaint) must learn it so they
 can have it corrected at the village office, and relatives learn why the aid stopped.
@@ -119,7 +120,9 @@ def _people_with_enrolments(
 def status_by_nik(nik: str) -> LookupResult | None:
     """The status of the person with this (already validated) NIK, or None when not in the registry.
     One query (the person by blind index, the household's decile and its enrolments)."""
-    found = _people_with_enrolments("WHERE p.nik_index = %s", [crypto.blind_index(nik)])
+    found = _people_with_enrolments(
+        "WHERE p.nik_index = %s AND p.merged_into_id IS NULL", [crypto.blind_index(nik)]
+    )
     if not found:
         return None
     person, enrolments = next(iter(found.values()))
@@ -173,5 +176,8 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
     if not best:
         return []
     ids = [pk for pk, _score in best]
-    found = _people_with_enrolments(f"WHERE p.id IN ({', '.join(['%s'] * len(ids))})", list(ids))
+    # Records merged into another (bansos.linkage) are dropped here, not in the index-only scans above.
+    found = _people_with_enrolments(
+        f"WHERE p.id IN ({', '.join(['%s'] * len(ids))}) AND p.merged_into_id IS NULL", list(ids)
+    )
     return [_result(*found[pk]) for pk in ids if pk in found]

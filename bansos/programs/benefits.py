@@ -106,7 +106,7 @@ def benefit_sql(benefit: dict[str, Any], *, months: int, on: datetime.date) -> B
     if kind == "per_member":
         join = (
             f"SELECT household_id, COUNT(*) AS living FROM {PERSON_TABLE} WHERE deceased_date IS NULL "
-            "GROUP BY household_id"
+            "AND merged_into_id IS NULL GROUP BY household_id"
         )
         return BenefitSql(amount=f"{int(benefit['per_month']) * months} * COALESCE(b.living, 0)", join=join)
     if kind != "components":
@@ -125,7 +125,7 @@ def benefit_sql(benefit: dict[str, Any], *, months: int, on: datetime.date) -> B
                    ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY per_year DESC) AS rn
             FROM (
                 SELECT p.household_id, {per_member} AS per_year
-                FROM {PERSON_TABLE} p WHERE p.deceased_date IS NULL
+                FROM {PERSON_TABLE} p WHERE p.deceased_date IS NULL AND p.merged_into_id IS NULL
             ) x WHERE per_year > 0
         ) y WHERE rn <= {int(benefit["max_components"])}
         GROUP BY household_id

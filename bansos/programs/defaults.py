@@ -81,29 +81,42 @@ def _occupation(*values: str) -> dict[str, Any]:
     return _m("occupation", "in", list(values))
 
 
+def _or_flag(ground: str, rule: dict[str, Any]) -> dict[str, Any]:
+    return {"any": [rule, {"flag": ground}]}
+
+
 # The 15 exclusion grounds (DESIGN.md): reason code, name, rule. Occupation-based grounds look at living
 # members (a whole KK is excluded when one member is ASN/TNI/Polri, pensioners too); grounds with no
-# registry column are household flags written by cross-checks and field verification.
+# registry column are household flags written by cross-checks and field verification. Deceased and
+# ASN/TNI/Polri also hold when the household carries the flag a cross-check raised (bansos.linkage).
 EXCLUSIONS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "deceased",
         "Every member of the family has died",
-        {"all": [{"any_member": _m("deceased", "=", True)}, {"not": {"any_member": LIVING}}]},
+        _or_flag(
+            "deceased",
+            {"all": [{"any_member": _m("deceased", "=", True)}, {"not": {"any_member": LIVING}}]},
+        ),
     ),
     (
         "civil_servant",
         "A family member is a civil servant (ASN)",
-        _living_member({"any": [_m("is_civil_servant", "=", True), _occupation("civil_servant")]}),
+        _or_flag(
+            "civil_servant",
+            _living_member({"any": [_m("is_civil_servant", "=", True), _occupation("civil_servant")]}),
+        ),
     ),
     (
         "military",
         "A family member is TNI",
-        _living_member({"any": [_m("is_military", "=", True), _occupation("military")]}),
+        _or_flag(
+            "military", _living_member({"any": [_m("is_military", "=", True), _occupation("military")]})
+        ),
     ),
     (
         "police",
         "A family member is Polri",
-        _living_member({"any": [_m("is_police", "=", True), _occupation("police")]}),
+        _or_flag("police", _living_member({"any": [_m("is_police", "=", True), _occupation("police")]})),
     ),
     ("pensioner", "A family member is an ASN/TNI/Polri pensioner", _living_member(_occupation("pensioner"))),
     (

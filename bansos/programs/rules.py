@@ -15,6 +15,7 @@ Inside ``any_member`` the same all/any/not/comparison shapes apply to member fie
 Operators: = != < <= > >= in not_in (``in``/``not_in`` take a non-empty list; booleans and region codes
 take = != in not_in only; numbers take every comparison, ``age`` no lists). Values are checked against the
 field's type and choices. A comparison on an empty (NULL) field is false, and ``not`` of it true.
+Members merged into another record (Person.merged_into, bansos.linkage) are not members here.
 
 ``compile_rule`` produces a WHERE fragment over the household alias ``h`` and its parameters (``%s``
 placeholders, for a Django cursor). ``age`` compares the birth date with the reference date (the start of
@@ -66,7 +67,7 @@ HOUSEHOLD_FIELDS: dict[str, Field] = {
     "household.members": Field(
         "int",
         f"(SELECT COUNT(*) FROM {PERSON_TABLE} m"
-        " WHERE m.household_id = h.id AND m.deceased_date IS NULL)",
+        " WHERE m.household_id = h.id AND m.deceased_date IS NULL AND m.merged_into_id IS NULL)",
     ),
     "household.province": Field("region", "SUBSTR(h.village_id, 1, 2)", length=2),
     "household.regency": Field("region", "SUBSTR(h.village_id, 1, 4)", length=4),
@@ -239,7 +240,10 @@ class _Compiler:
             return f"(COALESCE(a.{self.rule_set.member_column(inner, sub.params)}, 0) = 1)"
         if "any_member" in node:
             inner = self.node(node["any_member"], True)
-            return f"EXISTS (SELECT 1 FROM {PERSON_TABLE} p WHERE p.household_id = h.id AND {inner})"
+            return (
+                f"EXISTS (SELECT 1 FROM {PERSON_TABLE} p WHERE p.household_id = h.id"
+                f" AND p.merged_into_id IS NULL AND {inner})"
+            )
         if "flag" in node:
             self.params.extend([node["flag"], True])
             return (
@@ -332,6 +336,7 @@ class RuleSetCompiler:
             )
             params.extend(condition_params)
         return (
-            f"SELECT p.household_id, {', '.join(columns)} FROM {PERSON_TABLE} p GROUP BY p.household_id",
+            f"SELECT p.household_id, {', '.join(columns)} FROM {PERSON_TABLE} p"
+            " WHERE p.merged_into_id IS NULL GROUP BY p.household_id",
             params,
         )

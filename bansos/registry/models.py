@@ -269,6 +269,16 @@ class Person(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Set when a reviewer merged this record into another one (bansos.linkage.merge); the record stays
+    # (un-merge restores it) but is left out of the public check and of program rules.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

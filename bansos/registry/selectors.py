@@ -19,7 +19,7 @@ class RegistrySummary(TypedDict):
 def person_by_nik(nik: str) -> Person | None:
     return (
         Person.objects.select_related("household", "village")
-        .filter(nik_index=crypto.blind_index(nik))
+        .filter(nik_index=crypto.blind_index(nik), merged_into__isnull=True)
         .first()
     )
 
@@ -29,7 +29,9 @@ def household_by_kk(kk: str) -> Household | None:
 
 
 def people_in_village_by_name_key(village_code: str, key_prefix: str) -> QuerySet[Person]:
-    return Person.objects.filter(village_id=village_code, name_key__startswith=key_prefix)
+    return Person.objects.filter(
+        village_id=village_code, name_key__startswith=key_prefix, merged_into__isnull=True
+    )
 
 
 def registry_summary() -> RegistrySummary:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "bansos.programs",
     "bansos.lookup",
     "bansos.cases",
+    "bansos.linkage",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,14 @@ CASES_CONTACT_RATE_PER_IP = (10, 3600)  # public contact form posts per client a
 # Absolute address used in links sent by e-mail/SMS.
 SITE_URL = os.environ.get("BANSOS_SITE_URL", "http://127.0.0.1:8000")
 
+# Record linkage (bansos.linkage, docs/adr/0007-record-linkage.md): Splink backend ("duckdb" embedded, or
+# "spark" for national scale, needs pyspark), default match-probability threshold, DuckDB memory limit
+# (empty: DuckDB's default of 80% of RAM) and the minimum name score for cross-checks without a NIK.
+LINKAGE_BACKEND = os.environ.get("BANSOS_LINKAGE_BACKEND", "duckdb")
+LINKAGE_THRESHOLD = float(os.environ.get("BANSOS_LINKAGE_THRESHOLD", "0.5"))
+LINKAGE_DUCKDB_MEMORY = os.environ.get("BANSOS_LINKAGE_DUCKDB_MEMORY", "")
+LINKAGE_CROSSCHECK_MIN_SCORE = float(os.environ.get("BANSOS_LINKAGE_CROSSCHECK_MIN_SCORE", "0.9"))
+LINKAGE_TRAIN_EM = os.environ.get("BANSOS_LINKAGE_TRAIN_EM", "1") == "1"
 # Officer two-factor (bansos.accounts officer login, docs/adr/0009-officer-two-factor.md): TOTP devices with
 # backup codes (django-otp); OTPMiddleware marks the session's user as verified after the second factor.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
