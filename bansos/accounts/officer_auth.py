@@ -89,7 +89,9 @@ def _rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return int(count), int(window)
 
 
-def officer_password_check(*, username: str, password: str, ip: str) -> User:
+def officer_password_check(
+    *, username: str, password: str, ip: str, request: HttpRequest | None = None
+) -> User:
     """The officer whose password this is (first step). Wrong password, unknown name, a disabled account
     and a non-officer all get the same answer; each failure is audited. Rate limited per client and name."""
     limit, window = _rate("OFFICER_LOGIN_RATE_PER_IP", DEFAULT_RATE_PER_IP)
@@ -97,7 +99,8 @@ def officer_password_check(*, username: str, password: str, ip: str) -> User:
     username = username.strip()
     limit, window = _rate("OFFICER_LOGIN_RATE_PER_USER", DEFAULT_RATE_PER_USER)
     hit("officer-login-user", username.lower()[:150], limit=limit, window=window)
-    user = authenticate(username=username, password=password)
+    # The request lets django-axes count and lock out failed officer sign-ins like citizen ones.
+    user = authenticate(request, username=username, password=password)
     if isinstance(user, User) and officer_scope(user).roles:
         return user
     known = User.objects.filter(username=username).first()

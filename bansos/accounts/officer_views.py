@@ -88,6 +88,7 @@ def login(request: HttpRequest) -> HttpResponse:
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
                     ip=client_ip(request),
+                    request=request,
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

@@ -194,7 +194,8 @@ def test_next_must_stay_on_this_site() -> None:
     assert response["Location"] == "/petugas/"
 
 
-def test_password_attempts_are_rate_limited_per_name() -> None:
+def test_password_attempts_are_rate_limited_per_name(settings: Any) -> None:
+    settings.AXES_FAILURE_LIMIT = 100  # the per-name rate limit alone
     officer()
     client = Client()
     codes = [password_step(client, "op-gambir", "salah").status_code for _ in range(11)]
@@ -238,3 +239,16 @@ def test_sign_out_is_a_post_and_backup_codes_need_the_second_factor() -> None:
     assert half.post("/petugas/akun/kode-cadangan/")["Location"].startswith("/petugas/masuk/")
     assert not StaticToken.objects.filter(device__user=user).exists()
     assert [e.event_type for e in AuditEvent.objects.filter(event_type__startswith="officer.backup")] == []
+
+
+def test_failed_password_steps_lock_the_officer_out_like_citizens() -> None:
+    officer()
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    codes = [password_step(client, "op-gambir", "salah").status_code for _ in range(5)]
+    assert codes == [400] * 4 + [429]
+    locked = password_step(client, "op-gambir")  # even the right password, during the lock-out
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan masuk yang gagal" in locked.content.decode()
+    assert PENDING not in client.session
+    # The same officer from another address is not locked out.
+    assert password_step(Client(REMOTE_ADDR="10.1.2.4"), "op-gambir").status_code == 302
