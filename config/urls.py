@@ -11,5 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("cek/", include("bansos.lookup.urls")),
     path("", include("bansos.cases.urls")),
+    path("", include("bansos.notices.urls")),
+    path("statistik/", include("bansos.stats.urls")),
     path("", core_views.home, name="home"),
 ]
