@@ -284,3 +284,13 @@ def test_console_bad_region_shows_a_message_and_saves_nothing():
     outside = client.post("/petugas/pengumuman/baru/", {"title": "T", "body": "B", "regions": "3174"})
     assert outside.status_code == 403 and "outside your assignment" in outside.content.decode()
     assert not Announcement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["announcement", "subscription", "pushsubscription", "broadcast", "delivery"]
+)
+def test_admin_lists_render(model):
+    published("Admin", regions=["31"])
+    active_email("admin@example.id")
+    staff = user(is_staff=True, is_superuser=True)
+    assert as_user(staff).get(f"/admin/notices/{model}/").status_code == 200
