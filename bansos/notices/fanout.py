@@ -21,7 +21,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -106,6 +106,50 @@ def broadcast_start(*, broadcast_id: int) -> int:
     return len(ranges)
 
 
+CLAIM_CHUNK = 1000  # rows per INSERT statement on SQLite (stays under its variable limit)
+
+
+def _claim(broadcast_id: int, rows: list[Any], claim: str, now: datetime.datetime) -> set[int] | None:
+    """Insert one Delivery row per recipient with ``claim``; rows an earlier attempt wrote stay as they
+    are. On PostgreSQL and SQLite one INSERT ... ON CONFLICT DO NOTHING RETURNING per chunk gives the
+    subscriptions this call won; on other databases None (the caller selects them by claim)."""
+    table = Delivery._meta.db_table
+    columns = "(broadcast_id, subscription_id, channel, status, claim, attempts, error, updated_at)"
+    conflict = "ON CONFLICT (broadcast_id, subscription_id) DO NOTHING RETURNING subscription_id"
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    claimed = str(Delivery.Status.CLAIMED)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} {columns} "  # noqa: S608  (names from the model; values as parameters)
+                "SELECT %s, t.s, t.c, %s, %s, 1, '', %s FROM unnest(%s::bigint[], %s::text[]) AS t(s, c) "
+                + conflict,
+                [broadcast_id, claimed, claim, stamp, [r[0] for r in rows], [r[1] for r in rows]],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    if connection.vendor == "sqlite":
+        won: set[int] = set()
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), CLAIM_CHUNK):
+                chunk = rows[start : start + CLAIM_CHUNK]
+                values = ", ".join(["(%s, %s, %s, %s, %s, 1, '', %s)"] * len(chunk))
+                params = [v for r in chunk for v in (broadcast_id, r[0], r[1], claimed, claim, stamp)]
+                cursor.execute(f"INSERT INTO {table} {columns} VALUES {values} {conflict}", params)  # noqa: S608
+                won.update(row[0] for row in cursor.fetchall())
+        return won
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                broadcast_id=broadcast_id, subscription_id=r[0], channel=r[1], claim=claim, updated_at=now
+            )
+            for r in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=CLAIM_CHUNK,
+    )
+    return None
+
+
 def claim_and_send(broadcast: Broadcast, first_id: int, last_id: int, *, attempt: int = 1) -> dict[str, int]:
     """Steps 1-4 above for the recipients with ids in [first_id, last_id]; returns counts."""
     rows = list(
@@ -113,28 +157,21 @@ def claim_and_send(broadcast: Broadcast, first_id: int, last_id: int, *, attempt
     )
     claim = uuid.uuid4().hex
     now = timezone.now()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                broadcast_id=broadcast.pk, subscription_id=r[0], channel=r[1], claim=claim, updated_at=now
-            )
-            for r in rows
-        ],
-        ignore_conflicts=True,
-        batch_size=5000,
+    claimed = _claim(broadcast.pk, rows, claim, now)
+    # Rows of this batch carrying this attempt's claim: found through the unique (broadcast, subscription)
+    # index by the batch's id range.
+    ours = Delivery.objects.filter(
+        broadcast_id=broadcast.pk, subscription_id__gte=first_id, subscription_id__lte=last_id, claim=claim
     )
-    in_range = Delivery.objects.filter(
-        broadcast_id=broadcast.pk, subscription_id__gte=first_id, subscription_id__lte=last_id
-    )
-    if attempt > 1:
-        in_range.filter(status=Delivery.Status.FAILED).update(
-            claim=claim, status=Delivery.Status.CLAIMED, attempts=F("attempts") + 1, updated_at=now
-        )
-    mine = set(
-        Delivery.objects.filter(broadcast_id=broadcast.pk, claim=claim).values_list(
-            "subscription_id", flat=True
-        )
-    )
+    if attempt > 1:  # re-claim what an earlier attempt failed to send (one UPDATE: one attempt wins)
+        Delivery.objects.filter(
+            broadcast_id=broadcast.pk,
+            subscription_id__gte=first_id,
+            subscription_id__lte=last_id,
+            status=Delivery.Status.FAILED,
+        ).update(claim=claim, status=Delivery.Status.CLAIMED, attempts=F("attempts") + 1, updated_at=now)
+        claimed = None
+    mine = claimed if claimed is not None else set(ours.values_list("subscription_id", flat=True))
     by_channel: dict[str, list[Recipient]] = {}
     for pk, channel, email, phone, user_id, token in rows:
         if pk in mine:
@@ -149,9 +186,7 @@ def claim_and_send(broadcast: Broadcast, first_id: int, last_id: int, *, attempt
                 {r.subscription_id: Failure(f"no channel {channel}", permanent=True) for r in recipients}
             )
     done = timezone.now()
-    mine_rows = Delivery.objects.filter(
-        broadcast_id=broadcast.pk, claim=claim, status=Delivery.Status.CLAIMED
-    )
+    mine_rows = ours.filter(status=Delivery.Status.CLAIMED)
     sent = mine_rows.exclude(subscription_id__in=list(failures)).update(
         status=Delivery.Status.SENT, updated_at=done
     )

@@ -209,7 +209,6 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["broadcast", "subscription"], name="delivery_once"),
         ]
-        indexes = [models.Index(fields=["broadcast", "claim"], name="delivery_broadcast_claim")]
 
     def __str__(self) -> str:
         return f"{self.broadcast_id}/{self.subscription_id} {self.status}"
