@@ -8,10 +8,10 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-ROW = 22
-LABEL_WIDTH = 190
-BAR_WIDTH = 300
-VALUE_WIDTH = 90
+ROW = 26
+LABEL_WIDTH = 170
+BAR_WIDTH = 200
+VALUE_WIDTH = 80
 
 
 def _number(value: int) -> str:
@@ -25,14 +25,14 @@ def bar_chart(cells: list[dict[str, Any]], *, title: str, hidden_label: str) -> 
     height = ROW * len(cells) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" width="100%" '
-        f'viewBox="0 0 {width} {height}" class="chart" font-size="12" font-family="system-ui,sans-serif">',
+        f'viewBox="0 0 {width} {height}" class="chart" font-size="15" font-family="system-ui,sans-serif">',
         f'<title id="chart-title">{escape(title)}</title>',
     ]
     for i, cell in enumerate(cells):
         y = 4 + i * ROW
         name = str(cell["name"])
-        short = name if len(name) <= 28 else name[:27] + "…"
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end">{escape(short)}</text>')
+        short = name if len(name) <= 20 else name[:19] + "…"
+        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + 18}" text-anchor="end">{escape(short)}</text>')
         if cell["suppressed"]:
             value = hidden_label
             bar = 0
@@ -44,6 +44,6 @@ def bar_chart(cells: list[dict[str, Any]], *, title: str, hidden_label: str) -> 
                 f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{bar}" height="{ROW - 6}" fill="#0a7d3b">'
                 f"<title>{escape(name)}: {escape(value)}</title></rect>"
             )
-        parts.append(f'<text x="{LABEL_WIDTH + bar + 4}" y="{y + 15}">{escape(value)}</text>')
+        parts.append(f'<text x="{LABEL_WIDTH + bar + 4}" y="{y + 18}">{escape(value)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (every interpolated text is escaped above)

@@ -14,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from bansos.notices.models import Subscription
+from bansos.programs.models import Program
 
 from .factories import officer, published
 
@@ -28,6 +29,10 @@ def login_as(page: Page, site: str, who: Any) -> None:
 
 
 def test_subscribe_confirm_publish_receive_and_unsubscribe(page: Page, site: str) -> None:
+    # Transactional tests that ran before may have flushed the seeded programs.
+    Program.objects.get_or_create(
+        code="BPNT", defaults={"name": "BPNT/Sembako", "kind": "in_kind", "frequency": "quarterly"}
+    )
     published("Posyandu Gambir", regions=["3171011001"], program_code=None)
     published("Kabar Aceh", regions=["11"], program_code=None)
 
