@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
@@ -223,11 +223,13 @@ def deliver_batch(*, broadcast_id: int, first_id: int, last_id: int, attempt: in
             retry = retry.using(run_after=timezone.now() + datetime.timedelta(seconds=delay))
         retry.enqueue(broadcast_id=broadcast_id, first_id=first_id, last_id=last_id, attempt=attempt + 1)
     else:
-        finished = Broadcast.objects.filter(pk=broadcast_id).update(batches_done=F("batches_done") + 1)
-        if finished:
-            Broadcast.objects.filter(
-                pk=broadcast_id, batches_done__gte=F("batches"), state=Broadcast.State.SENDING
-            ).update(state=Broadcast.State.DONE, finished_at=timezone.now())
+        # One UPDATE: count the batch, and the last one marks the broadcast done.
+        last = Q(batches_done__gte=F("batches") - 1, state=Broadcast.State.SENDING)
+        Broadcast.objects.filter(pk=broadcast_id).update(
+            batches_done=F("batches_done") + 1,
+            state=Case(When(last, then=Value(Broadcast.State.DONE)), default=F("state")),
+            finished_at=Case(When(last, then=Value(timezone.now())), default=F("finished_at")),
+        )
     return counts
 
 

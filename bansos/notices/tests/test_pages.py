@@ -138,6 +138,10 @@ def test_subscribe_page_messages_are_indonesian_by_default():
 
 def test_logged_in_user_subscribes_by_sms():
     citizen = user()
+    form = as_user(citizen).get("/berita/langganan/").content.decode()
+    assert 'name="channel"' in form and 'value="sms"' in form
+    assert 'id="push-optin"' in form and 'data-key="BPUBLIC"' in form  # the web push opt-in button
+    assert 'id="push-optin"' not in web().get("/berita/langganan/").content.decode()
     response = as_user(citizen).post(
         "/berita/langganan/", {"channel": "sms", "phone": "081298765432", "province": "31"}
     )
