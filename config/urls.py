@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("bansos.accounts.officer_urls")),
     path("", include("bansos.core.urls")),
     path("", include("bansos.cases.urls")),
+    path("", include("bansos.notices.urls")),
+    path("statistik/", include("bansos.stats.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -61,3 +61,10 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     return unread.update(read_at=timezone.now())
+
+
+def inbox_deliver(user_id: int, subject: str, body: str, link: str = "") -> None:
+    """The inbox channel of announcement subscriptions (``settings.NOTICES_INBOX_DELIVER``): the message
+    goes to the inbox only (the subscriber chose this channel; the notices fan-out logs the delivery)."""
+    user = User.objects.get(pk=user_id, is_active=True)
+    notify_user(user=user, title=subject, body=body, url=link, channels=())

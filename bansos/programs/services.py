@@ -15,6 +15,7 @@ from bansos.core.audit import Actor, apply_changes, record
 from bansos.core.errors import DomainError
 from bansos.programs import defaults
 from bansos.programs.models import Ground, HouseholdFlag, Period, PmtModel, Program, Rule
+from bansos.programs.signals import period_state_changed
 from bansos.registry.identifiers import clean_identifier
 from bansos.registry.models import Household
 
@@ -192,6 +193,7 @@ def period_transition(*, period: Period, to: str, actor: Actor) -> Period:
         subject=period,
         details={"program": period.program.code, "changes": {"state": {"before": before, "after": to}}},
     )
+    period_state_changed.send(sender=Period, period=period, before=before, after=to, actor=actor)
     return period
 
 

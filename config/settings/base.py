@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "bansos.lookup",
     "bansos.cases",
     "bansos.linkage",
+    "bansos.notices",
+    "bansos.stats",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +217,31 @@ OTP_TOTP_ISSUER = "Bansos"
 OFFICER_LOGIN_URL = "/petugas/masuk/"
 OFFICER_PENDING_SECONDS = 300  # time between the password and the code before starting over
 OFFICER_BACKUP_CODES = 10
+# Announcements, subscriptions and their delivery (bansos.notices; docs/adr/0008-notices-and-fanout.md).
+NOTICES_BATCH_SIZE = int(os.environ.get("BANSOS_NOTICES_BATCH_SIZE", "1000"))  # recipients per task
+NOTICES_MAX_ATTEMPTS = int(os.environ.get("BANSOS_NOTICES_MAX_ATTEMPTS", "4"))  # per delivery
+NOTICES_RETRY_SECONDS = 60  # first retry after; doubles each attempt (when the task backend can defer)
+NOTICES_PUSH_TTL = 86400  # seconds a push service keeps an undelivered push
+NOTICES_SUBSCRIBE_RATE_PER_IP = (10, 3600)  # public subscription posts per client address and window (s)
+# Channel name -> class (bansos.notices.channels); "inbox" needs NOTICES_INBOX_DELIVER (accounts).
+NOTICES_CHANNELS = {
+    "email": "bansos.notices.channels.EmailChannel",
+    "sms": "bansos.notices.channels.SmsChannel",
+    "push": "bansos.notices.channels.PushChannel",
+    "inbox": "bansos.notices.channels.InboxChannel",
+}
+NOTICES_INBOX_DELIVER = os.environ.get(
+    "BANSOS_NOTICES_INBOX_DELIVER", "bansos.accounts.notifications.inbox_deliver"
+)
+VAPID_PUBLIC_KEY = os.environ.get("BANSOS_VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("BANSOS_VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("BANSOS_VAPID_SUBJECT", "mailto:admin@bansos.local")
+# Contact and help page (/bantuan/).
+HELP_HOTLINE = os.environ.get("BANSOS_HELP_HOTLINE", "171")
+HELP_EMAIL = os.environ.get("BANSOS_HELP_EMAIL", "")
+# Public statistics (bansos.stats): cells below STATS_MIN_CELL households are suppressed.
+STATS_MIN_CELL = int(os.environ.get("BANSOS_STATS_MIN_CELL", "10"))
+STATS_CACHE_SECONDS = int(os.environ.get("BANSOS_STATS_CACHE_SECONDS", "900"))
+STATS_LICENCE = os.environ.get(
+    "BANSOS_STATS_LICENCE", "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+)

@@ -1,6 +1,7 @@
 """Local demo: embedded SQLite, debug on, keys generated once into var/keys.env."""
 
 from bansos.core.keys import ensure_local_keys
+from bansos.notices.vapid import ensure_vapid_keys
 
 from .base import *  # noqa: F403
 from .base import TASKS_BACKENDS, VAR_DIR, os
@@ -14,3 +15,7 @@ BANSOS_BLIND_INDEX_KEY = os.environ.get("BANSOS_BLIND_INDEX_KEY") or _local["BAN
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Web Push (VAPID) keys for the demo, generated once into var/vapid.env (bansos.notices.push).
+_vapid = ensure_vapid_keys(VAR_DIR / "vapid.env")
+VAPID_PUBLIC_KEY = os.environ.get("BANSOS_VAPID_PUBLIC_KEY") or _vapid["BANSOS_VAPID_PUBLIC_KEY"]
+VAPID_PRIVATE_KEY = os.environ.get("BANSOS_VAPID_PRIVATE_KEY") or _vapid["BANSOS_VAPID_PRIVATE_KEY"]
