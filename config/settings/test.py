@@ -25,3 +25,7 @@ ALTCHA_COST = 1
 ALTCHA_MAX_COUNTER = 20
 # Lookup: no per-process metadata cache, so tests see the programs and periods they create at once.
 LOOKUP_METADATA_CACHE_SECONDS = 0
+# No persistent connections in tests: the live server's request threads would keep theirs open (flaky
+# browser tests on PostgreSQL with the production default of 600 s).
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0
