@@ -14,6 +14,7 @@ from bansos.registry.identifiers import parse_nik
 from bansos.registry.names import name_key
 
 MAX_NAME_LENGTH = 150
+MIN_NAME_LETTERS = 2  # "Ai", "Ii": Sundanese full names of two letters exist
 
 
 class LookupInputError(DomainError):
@@ -39,9 +40,9 @@ def check_by_name(
         raise LookupInputError(
             _("Please choose the province, regency, district and village."), code="lookup.village_required"
         )
-    if len(name) > MAX_NAME_LENGTH or len(name_key(name).replace(" ", "")) < 3:
+    if len(name) > MAX_NAME_LENGTH or len(name_key(name).replace(" ", "")) < MIN_NAME_LETTERS:
         raise LookupInputError(
-            _("Please enter the full name as written on the KTP (at least 3 letters)."),
+            _("Please enter the full name as written on the KTP (at least 2 letters)."),
             code="lookup.name_required",
         )
     antibot.verify(answer)

@@ -90,6 +90,15 @@ def test_name_lookup_with_variants() -> None:
     assert none == {"found": False, "results": []}
 
 
+def test_a_two_letter_full_name_is_a_name() -> None:
+    # "Ai" is a common full name in West Java (Sundanese); the bench's synthetic registry has people so named.
+    make_person(household_with_decile(3), full_name="AI", sex="F")
+    body = post(
+        Client(), "/api/lookup/name", {"village_code": GAMBIR, "name": "ai", "altcha": solved_altcha()}
+    ).json()
+    assert body["found"] is True and [r["masked_name"] for r in body["results"]] == ["A*"]
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
