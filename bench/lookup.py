@@ -443,8 +443,8 @@ def main() -> None:
     print("(anti-bot verification bypassed with the bench token; see the note above)")
     failed = [name for name, runs in results.items() if any(run["errors"] for run in runs)]
     if failed:
-        names = ", ".join(failed)
-        print(f"WARNING: error answers in {names} (see the server log): those figures are not valid")
+        failing = ", ".join(failed)
+        print(f"WARNING: error answers in {failing} (see the server log): those figures are not valid")
 
 
 if __name__ == "__main__":
