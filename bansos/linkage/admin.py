@@ -4,23 +4,10 @@ the officer console (/petugas/duplikat/), lists are uploaded at /petugas/daftar-
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from bansos.core.admin import ReadOnlyAdmin
 from bansos.linkage.models import CandidatePair, ExternalList, LinkageModel, Merge, PersonFlag, Run
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LinkageModel)

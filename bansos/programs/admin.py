@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core.admin import ReadOnlyAdmin
 from bansos.core.audit import Actor
 from bansos.core.errors import DomainError
 from bansos.programs import services
@@ -24,17 +25,6 @@ from bansos.programs.models import (
     RankingRun,
     Rule,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
