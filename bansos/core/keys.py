@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 KEY_NAMES = ("DJANGO_SECRET_KEY", "BANSOS_FIELD_KEYS", "BANSOS_BLIND_INDEX_KEY")
@@ -28,17 +29,29 @@ def read_key_file(path: Path) -> dict[str, str]:
     return values
 
 
-def ensure_local_keys(path: Path) -> dict[str, str]:
-    """Return the keys in ``path``, creating the file (mode 0600) with fresh random keys if missing."""
+def ensure_key_file(
+    path: Path, names: tuple[str, ...], generate: Callable[[], dict[str, str]], header: str
+) -> dict[str, str]:
+    """Return the keys ``names`` in ``path`` (KEY=value lines), writing the file (mode 0600) with
+    ``generate()``'s fresh keys under a ``header`` comment when it is missing or lacks one of them."""
     if path.exists():
         values = read_key_file(path)
-        if all(values.get(name) for name in KEY_NAMES):
+        if all(values.get(name) for name in names):
             return values
     path.parent.mkdir(parents=True, exist_ok=True)
-    values = _new_keys()
-    body = "# Local demo keys, generated once. Losing this file makes stored NIK/KK unreadable.\n"
-    body += "".join(f"{name}={values[name]}\n" for name in KEY_NAMES)
+    values = generate()
+    body = f"# {header}\n" + "".join(f"{name}={values[name]}\n" for name in names)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(body)
     return values
+
+
+def ensure_local_keys(path: Path) -> dict[str, str]:
+    """Return the keys in ``path``, creating the file (mode 0600) with fresh random keys if missing."""
+    return ensure_key_file(
+        path,
+        KEY_NAMES,
+        _new_keys,
+        "Local demo keys, generated once. Losing this file makes stored NIK/KK unreadable.",
+    )

@@ -6,11 +6,12 @@ imports: the settings use this module."""
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from bansos.core.keys import ensure_key_file
 
 KEY_NAMES = ("BANSOS_VAPID_PUBLIC_KEY", "BANSOS_VAPID_PRIVATE_KEY")
 
@@ -30,19 +31,6 @@ def new_vapid_keys() -> dict[str, str]:
 
 def ensure_vapid_keys(path: Path) -> dict[str, str]:
     """The VAPID keys in ``path`` (KEY=value lines), created once (mode 0600) when missing."""
-    if path.exists():
-        values = dict(
-            line.strip().split("=", 1)
-            for line in path.read_text().splitlines()
-            if "=" in line and line[0] != "#"
-        )
-        if all(values.get(name) for name in KEY_NAMES):
-            return values
-    path.parent.mkdir(parents=True, exist_ok=True)
-    values = new_vapid_keys()
-    body = "# Local demo Web Push (VAPID) keys, generated once.\n"
-    body += "".join(f"{name}={values[name]}\n" for name in KEY_NAMES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(body)
-    return values
+    return ensure_key_file(
+        path, KEY_NAMES, new_vapid_keys, "Local demo Web Push (VAPID) keys, generated once."
+    )
