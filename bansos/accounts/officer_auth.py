@@ -30,7 +30,7 @@ from bansos.accounts.models import User
 from bansos.accounts.scoping import officer_scope
 from bansos.core.audit import SystemActor, record
 from bansos.core.errors import DomainError, PermissionDenied
-from bansos.lookup.ratelimit import hit
+from bansos.lookup.ratelimit import configured_limit, hit
 
 LOGIN_ACTOR = SystemActor("officer-login")
 TOTP_NAME = "authenticator"
@@ -84,20 +84,15 @@ class OfficerAuth(SessionAuth):
 officer_auth = OfficerAuth()
 
 
-def _rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    count, window = getattr(settings, name, default)
-    return int(count), int(window)
-
-
 def officer_password_check(
     *, username: str, password: str, ip: str, request: HttpRequest | None = None
 ) -> User:
     """The officer whose password this is (first step). Wrong password, unknown name, a disabled account
     and a non-officer all get the same answer; each failure is audited. Rate limited per client and name."""
-    limit, window = _rate("OFFICER_LOGIN_RATE_PER_IP", DEFAULT_RATE_PER_IP)
+    limit, window = configured_limit("OFFICER_LOGIN_RATE_PER_IP", DEFAULT_RATE_PER_IP)
     hit("officer-login-ip", ip, limit=limit, window=window)
     username = username.strip()
-    limit, window = _rate("OFFICER_LOGIN_RATE_PER_USER", DEFAULT_RATE_PER_USER)
+    limit, window = configured_limit("OFFICER_LOGIN_RATE_PER_USER", DEFAULT_RATE_PER_USER)
     hit("officer-login-user", username.lower()[:150], limit=limit, window=window)
     # The request lets django-axes count and lock out failed officer sign-ins like citizen ones.
     user = authenticate(request, username=username, password=password)

@@ -35,7 +35,8 @@ class RateLimited(DomainError):
         return int(self.params.get("seconds", 1))
 
 
-def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+def configured_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """(requests, window seconds) from the setting ``name``, else ``default``."""
     count, window = getattr(settings, name, default)
     return int(count), int(window)
 
@@ -67,16 +68,16 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def check_ip(ip: str) -> None:
-    limit, window = _limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
+    limit, window = configured_limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
     hit("ip", ip, limit=limit, window=window)
 
 
 def check_challenge(ip: str) -> None:
     """Issuing a challenge costs the server one key derivation: limit it per client too."""
-    limit, window = _limit("LOOKUP_RATE_CHALLENGES_PER_IP", DEFAULT_CHALLENGES_PER_IP)
+    limit, window = configured_limit("LOOKUP_RATE_CHALLENGES_PER_IP", DEFAULT_CHALLENGES_PER_IP)
     hit("challenge", ip, limit=limit, window=window)
 
 
 def check_nik(nik: str) -> None:
-    limit, window = _limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
+    limit, window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
     hit("nik", crypto.blind_index(nik), limit=limit, window=window)
