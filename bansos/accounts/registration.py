@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz import fuzz
 
 from bansos.accounts.contacts import normalise_email, normalise_phone
 from bansos.accounts.models import Registration, Role, User
@@ -29,12 +28,12 @@ from bansos.cases.uploads import discard, store_upload
 from bansos.core import crypto
 from bansos.core.audit import Actor, SystemActor, record
 from bansos.core.errors import DomainError
+from bansos.lookup.selectors import names_match
 from bansos.registry import selectors as registry_selectors
 from bansos.registry.identifiers import parse_kk, parse_nik
 from bansos.registry.models import Person
-from bansos.registry.names import clean_full_name, name_key
+from bansos.registry.names import clean_full_name
 
-NAME_MIN_SCORE = 85.0  # as the public check (bansos.lookup.selectors)
 VERIFIER_ROLES = (Role.VILLAGE_OPERATOR, Role.DISTRICT, Role.DINSOS, Role.PROVINCE, Role.NATIONAL_ADMIN)
 AUTO = SystemActor("auto-verification")
 PHOTO_FOLDER = "accounts"
@@ -69,7 +68,7 @@ def registry_match(*, nik: str, kk: str, full_name: str, birth_date: datetime.da
     mismatches = []
     if person.household.kk_index != crypto.blind_index(kk):
         mismatches.append("kk")
-    if fuzz.token_sort_ratio(name_key(full_name), person.name_key) < NAME_MIN_SCORE:
+    if not names_match(full_name, person.name_key):
         mismatches.append("name")
     if person.birth_date != birth_date:
         mismatches.append("birth_date")

@@ -137,6 +137,12 @@ def _min_score() -> float:
     return float(getattr(settings, "LOOKUP_NAME_MIN_SCORE", NAME_MIN_SCORE))
 
 
+def names_match(typed: str, stored_key: str) -> bool:
+    """Whether a name as typed is the stored name (its ``name_key``) up to the spelling variants and small
+    typos the public check tolerates: the same normalisation, scorer and threshold."""
+    return fuzz.token_sort_ratio(name_key(typed), stored_key) >= _min_score()
+
+
 def _best(query: str, candidates: dict[int, str], limit: int) -> list[tuple[int, float]]:
     matches = process.extract(
         query, candidates, scorer=fuzz.token_sort_ratio, score_cutoff=_min_score(), limit=None
