@@ -9,6 +9,11 @@
   ``CONN_MAX_AGE`` must then be 0); ``DATABASE_POOL_MIN_SIZE`` / ``DATABASE_POOL_MAX_SIZE`` size it.
 * ``DATABASE_REPLICA_URL`` — adds a "replica" database (same options). Tests use it as a mirror of the
   primary (``TEST["MIRROR"]``), so no second test database is created.
+* ``DATABASE_PREPARED_STATEMENTS`` (default true) lets ``prepared_cursor()`` have PostgreSQL plan the public
+  check's few fixed statements once per connection instead of on every request (planning the NIK check's
+  three-table join costs several times its execution). Every other query keeps Django's client-side
+  binding, which is never prepared. Set it to false behind a transaction-pooling PgBouncer older than 1.21
+  (it cannot follow prepared statements across server connections).
 
 ``ReplicaRouter`` (in ``DATABASE_ROUTERS``) sends reads made inside ``public_read()`` (a context manager and a
 decorator; the public status check wraps its reads in it) to "replica" when that database is configured;
@@ -29,6 +34,7 @@ import dj_database_url
 REPLICA = "replica"
 DEFAULT_CONN_MAX_AGE = 600
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 _public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("bansos_public_read", default=False)
 
@@ -60,6 +66,12 @@ def _database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
         # A health check is one more round trip per request; without it a connection the server dropped
         # fails one request and is then replaced (Django closes connections that had errors).
         config["CONN_HEALTH_CHECKS"] = environ.get("DATABASE_HEALTH_CHECKS", "").strip().lower() in _TRUE
+    if config["ENGINE"] != "django.db.backends.sqlite3":
+        prepared = environ.get("DATABASE_PREPARED_STATEMENTS", "true").strip().lower() not in _FALSE
+        # Django turns psycopg's prepared statements off (None). 0 prepares a statement the first time a
+        # server-binding cursor runs it; only prepared_cursor() makes such cursors, Django's own are
+        # client-side binding cursors, which psycopg never prepares.
+        options["prepare_threshold"] = 0 if prepared else None
     return config
 
 
@@ -99,6 +111,34 @@ def public_read(func: Callable[P, R] | None = None) -> Any:
 
 def in_public_read() -> bool:
     return _public_read.get()
+
+
+@contextmanager
+def prepared_cursor(alias: str = "default") -> Iterator[Any]:
+    """A cursor on ``connections[alias]`` whose statements are prepared on PostgreSQL (planned once per
+    connection, then only executed) when DATABASE_PREPARED_STATEMENTS allows it; a plain cursor otherwise
+    (SQLite caches its statements by itself). For a few fixed, frequent statements: every distinct SQL
+    text becomes a prepared statement on each connection (psycopg keeps the 100 latest)."""
+    from django.db import connections
+
+    connection = connections[alias]
+    prepared = connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    if connection.vendor != "postgresql" or not prepared:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        # Server-side binding: the cursor psycopg prepares. (django-stubs type the argument of
+        # make_cursor as Django's wrapper; Django passes the driver's cursor, as here.)
+        raw: Any = psycopg.Cursor(connection.connection)
+    # Wrapped like Django's own cursors: query logging (tests, DEBUG), execute wrappers, error mapping.
+    logged = connection.queries_logged
+    with connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw) as cursor:
+        yield cursor
 
 
 class ReplicaRouter:

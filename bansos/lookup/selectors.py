@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import router
 from django.utils.translation import gettext
 from rapidfuzz import fuzz, process
 
 from bansos.core import crypto
+from bansos.core.dbrouting import prepared_cursor
 from bansos.lookup.catalogue import village_path
 from bansos.lookup.masking import mask_name
 from bansos.lookup.programs import EnrolmentRow, ProgramStatus, statuses_from_rows
@@ -102,7 +103,7 @@ def _people_with_enrolments(
     (Joining the four region tables for the names made PostgreSQL's planning cost more than the rest of the
     check; the names come from the catalogue instead.)"""
     found: dict[int, tuple[_PersonRow, list[EnrolmentRow]]] = {}
-    with connections[router.db_for_read(Person)].cursor() as cursor:
+    with prepared_cursor(router.db_for_read(Person)) as cursor:
         cursor.execute(_PEOPLE_WITH_ENROLMENTS + where, params)
         for pk, full_name, village, deceased_date, decile, *enrolment in cursor.fetchall():
             if pk not in found:
@@ -172,7 +173,7 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
     # index range under the C collation; the range works under any (a superset, then filtered).
     # The startswith test is made in Python on the few rows of the range (SQL LIKE would need escaping).
     # Plain SQL: building this small ORM query cost more than running it.
-    with connections[router.db_for_read(Person)].cursor() as cursor:
+    with prepared_cursor(router.db_for_read(Person)) as cursor:
         cursor.execute(_NAME_RANGE, [village_code, prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)])
         narrowed = {pk: key for pk, key in cursor.fetchall() if key.startswith(prefix)}
     best = _best(query, narrowed, limit)

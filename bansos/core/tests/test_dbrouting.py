@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.db import router
+from django.db import connection, router
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from bansos.core.dbrouting import ReplicaRouter, databases_from_env, in_public_read, public_read
+from bansos.core.dbrouting import (
+    ReplicaRouter,
+    databases_from_env,
+    in_public_read,
+    prepared_cursor,
+    public_read,
+)
 from bansos.registry.models import Person
 
 PG = "postgres://bansos@db.example:5432/bansos"
@@ -94,3 +101,33 @@ def test_router_with_replica_sends_public_reads_there_and_writes_to_default() ->
         assert Person.objects.all().db == "default"
         assert ReplicaRouter().allow_migrate("replica", "registry") is False
         assert ReplicaRouter().allow_migrate("default", "registry") is True
+
+
+def test_prepared_statements_are_on_by_default_for_postgres_only() -> None:
+    assert databases_from_env({"DATABASE_URL": PG}, SQLITE)["default"]["OPTIONS"]["prepare_threshold"] == 0
+    pooled = databases_from_env({"DATABASE_URL": PG, "DATABASE_POOL": "true"}, SQLITE)["default"]
+    assert pooled["OPTIONS"]["prepare_threshold"] == 0
+    env = {"DATABASE_URL": PG, "DATABASE_PREPARED_STATEMENTS": "false"}
+    assert databases_from_env(env, SQLITE)["default"]["OPTIONS"]["prepare_threshold"] is None
+    assert "prepare_threshold" not in databases_from_env({}, SQLITE)["default"]["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_prepared_cursor_runs_logged_queries_and_prepares_them_on_postgres() -> None:
+    sql = "SELECT count(*) FROM registry_person WHERE village_id = %s"
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(2):
+            with prepared_cursor() as cursor:
+                cursor.execute(sql, ["1101012001"])
+                assert cursor.fetchone() == (0,)
+    assert len(queries) == 2  # logged like any other query (tests, DEBUG)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert prepared.count(sql.replace("%s", "$1")) == 1  # planned once, executed twice
+    with connection.cursor() as cursor:  # Django's own cursors are never prepared
+        cursor.execute("SELECT count(*) FROM registry_household WHERE village_id = %s", ["1101012001"])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%household%"])
+        assert cursor.fetchone() == (0,)
