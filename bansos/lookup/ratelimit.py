@@ -1,4 +1,5 @@
-"""Fixed-window rate limits in Django's cache (cache.add + cache.incr: atomic on Redis and memcached).
+"""Fixed-window rate limits in Django's cache (cache.incr, and cache.add for a window's first request:
+atomic on Redis and memcached).
 
 Limits are (requests, window seconds) from settings: LOOKUP_RATE_PER_IP, LOOKUP_RATE_PER_NIK and
 LOOKUP_RATE_CHALLENGES_PER_IP (ALTCHA challenges issued). A NIK is
@@ -46,12 +47,11 @@ def hit(scope: str, ident: str, *, limit: int, window: int, now: float | None = 
     now = time.time() if now is None else now
     bucket = int(now // window)
     key = f"{PREFIX}{scope}:{ident}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        count = cache.incr(key)  # one cache operation for every request after a window's first
+    except ValueError:  # the window's first request (or the key was evicted)
+        # add fails only when another request created the key in between: count on it
+        count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
     if count > limit:
         seconds = max(1, math.ceil((bucket + 1) * window - now))
         raise RateLimited(_("Too many requests. Please try again in %(seconds)s seconds."), seconds=seconds)
