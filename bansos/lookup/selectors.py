@@ -167,7 +167,6 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
     query = name_key(name)
     if not query:
         return []
-    people = Person.objects.filter(village_id=village_code)
     prefix = query.split()[0][:NAME_PREFIX_LENGTH]
     # A range on (village, name_key) as well as the prefix test: PostgreSQL only turns LIKE 'abc%' into an
     # index range under the C collation; the range works under any (a superset, then filtered).
@@ -178,7 +177,7 @@ def status_by_name(village_code: str, name: str, limit: int = 5) -> list[LookupR
         narrowed = {pk: key for pk, key in cursor.fetchall() if key.startswith(prefix)}
     best = _best(query, narrowed, limit)
     if not best:
-        everyone = dict(people.values_list("id", "name_key"))
+        everyone = dict(Person.objects.filter(village_id=village_code).values_list("id", "name_key"))
         best = _best(query, everyone, limit)
     if not best:
         return []
