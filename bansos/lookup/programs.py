@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
 from bansos.programs.models import Enrolment
 
 # The four programs the public check lists first, in this order.
@@ -49,9 +51,20 @@ EnrolmentRow = tuple[int, int, str, str, str, datetime.date | None]
 ENROLMENT_COLUMNS = ("program_id", "period_id", "status", "reason", "payment_status", "paid_on")
 _REASONS = dict(Enrolment._meta.get_field("reason").flatchoices)
 _PAYMENTS = dict(Enrolment._meta.get_field("payment_status").flatchoices)
+# Translated labels by (language, field, value): translating a lazy label costs more than the rest of a
+# status, and a check shows up to four of them. Bounded by languages x choices.
+_translated: dict[tuple[str | None, int, str], str] = {}
 
 
-def _from_row(row: EnrolmentRow, code: str, name: str, label: str) -> ProgramStatus:
+def _label(labels: dict[str, object], value: str, language: str | None) -> str:
+    key = (language, id(labels), value)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = str(labels.get(value, value))
+    return text
+
+
+def _from_row(row: EnrolmentRow, code: str, name: str, label: str, language: str | None) -> ProgramStatus:
     _program_id, _period_id, status, reason, payment_status, paid_on = row
     receiving = status == Enrolment.Status.ENROLLED
     return ProgramStatus(
@@ -59,11 +72,9 @@ def _from_row(row: EnrolmentRow, code: str, name: str, label: str) -> ProgramSta
         name=name,
         receiving=receiving,
         period=label,
-        payment_status=str(_PAYMENTS.get(payment_status, payment_status))
-        if receiving and payment_status
-        else None,
+        payment_status=_label(_PAYMENTS, payment_status, language) if receiving and payment_status else None,
         paid_on=paid_on if receiving else None,
-        reason=str(_REASONS.get(reason, reason)) if not receiving and reason else None,
+        reason=_label(_REASONS, reason, language) if not receiving and reason else None,
     )
 
 
@@ -85,12 +96,13 @@ def statuses_from_rows(rows: Iterable[EnrolmentRow]) -> list[ProgramStatus]:
         if program_id not in latest or when > latest[program_id][0]:
             latest[program_id] = (when, row)
     statuses = []
+    language = get_language()
     for program_id, (code, name) in known.programs.items():
         found = latest.get(program_id)
         if found is None:
             statuses.append(ProgramStatus(code=code, name=name, receiving=False))
         else:
-            statuses.append(_from_row(found[1], code, name, known.periods[found[1][1]][2]))
+            statuses.append(_from_row(found[1], code, name, known.periods[found[1][1]][2], language))
     return sorted(statuses, key=_sort_key)
 
 
