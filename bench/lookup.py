@@ -19,7 +19,10 @@ Prints requests/s, p50 and p99 latency per round, the medians, and the ratios to
 targets (NIK ≥ 0.6 with p99 < 100 ms, name ≥ 0.4). ANTI-BOT IS BYPASSED: the bench settings accept a fixed
 token instead of a solved ALTCHA proof-of-work (a load generator cannot solve one per request without
 measuring its own CPU), and the rate limits are lifted (all traffic comes from 127.0.0.1). Everything else —
-validation, rate-limit bookkeeping, blind index, reads, masking, JSON — runs as in production.
+validation, rate-limit bookkeeping, blind index, reads, masking, JSON — runs as in production, with the
+rate-limit counters in Redis (``--redis-url``, default ``redis://127.0.0.1:6379/15``; ``""`` keeps them in
+each worker's memory). The CPU per request adds the gunicorn processes (app) and the database backends plus
+the Redis server (db), read from /proc.
 """
 
 from __future__ import annotations
@@ -225,9 +228,14 @@ class CpuMeter:
     """CPU used by the gunicorn master and workers and by the benchmark database's backends: a cost per
     request that other load on the machine disturbs much less than requests/s."""
 
-    def __init__(self, server_pid: int, url: str) -> None:
+    def __init__(self, server_pid: int, url: str, redis_url: str = "") -> None:
         self.server_pid, self.url = server_pid, url
         self.name = urlsplit(url).path.lstrip("/")
+        self.redis_pids: list[int] = []
+        if redis_url:  # the rate-limit counters' server is part of the check's cost: counted with the db
+            import redis
+
+            self.redis_pids = [int(redis.Redis.from_url(redis_url).info("server")["process_id"])]
 
     def pids(self) -> tuple[list[int], list[int]]:
         import psycopg
@@ -236,7 +244,7 @@ class CpuMeter:
             rows = conn.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [self.name]
             ).fetchall()
-        return [self.server_pid, *_children(self.server_pid)], [int(row[0]) for row in rows]
+        return [self.server_pid, *_children(self.server_pid)], [int(row[0]) for row in rows] + self.redis_pids
 
     def snapshot(self) -> dict[int, float]:
         app, db = self.pids()
@@ -343,8 +351,18 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="profile the checks in process instead of serving"
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help='the cache (rate-limit counters), as REDIS_URL in production; "" for per-process memory',
+    )
     args = parser.parse_args()
 
+    # Rate limits are counted where production counts them (REDIS_URL) unless --redis-url "" is given.
+    if args.redis_url:
+        os.environ["REDIS_URL"] = args.redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     if not args.profile and not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
@@ -358,14 +376,16 @@ def main() -> None:
 
     print(
         "NOTE: anti-bot verification is BYPASSED in this benchmark (config.settings.bench accepts a fixed\n"
-        "      token instead of a solved ALTCHA proof-of-work) and rate limits are lifted; everything else\n"
-        "      runs as in production."
+        "      token instead of a solved ALTCHA proof-of-work) and rate limits are lifted (requests are\n"
+        "      still counted); everything else runs as in production."
     )
+    cache_where = f"Redis at {args.redis_url} (as production)" if args.redis_url else "per-process memory"
+    print(f"Rate-limit counters: {cache_where}; db CPU includes the Redis server's.")
     nik_bodies = [json.dumps({"nik": nik, "altcha": BYPASS_TOKEN}) for nik in niks]
     name_bodies = [json.dumps({**query, "altcha": BYPASS_TOKEN}) for query in names]
     base = f"http://127.0.0.1:{args.port}"
     server = start_server(args.database_url, args.port, args.workers)
-    meter = CpuMeter(server.pid, args.database_url)
+    meter = CpuMeter(server.pid, args.database_url, args.redis_url)
     scenarios = {
         "ceiling": ("GET", "/healthz", []),
         "nik": ("POST", "/api/lookup/nik", nik_bodies),

@@ -1,5 +1,5 @@
-"""Fixed-window rate limits in Django's cache (cache.incr, and cache.add for a window's first request:
-atomic on Redis and memcached).
+"""Fixed-window rate limits in Django's cache: one counter per (scope, client or NIK, window), counted
+atomically in one round trip on Redis (production), with incr/add on other backends.
 
 Limits are (requests, window seconds) from settings: LOOKUP_RATE_PER_IP, LOOKUP_RATE_PER_NIK and
 LOOKUP_RATE_CHALLENGES_PER_IP (ALTCHA challenges issued). A NIK is
@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,19 +45,72 @@ def configured_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return int(count), int(window)
 
 
+Hit = tuple[str, str, int, int]  # (scope, ident, limit, window seconds)
+
+
 def hit(scope: str, ident: str, *, limit: int, window: int, now: float | None = None) -> None:
     """Count one request of ``ident`` in the current window; raise RateLimited past ``limit``."""
+    hit_many([(scope, ident, limit, window)], now=now)
+
+
+def hit_many(hits: Sequence[Hit], *, now: float | None = None) -> None:
+    """Count one request in each (scope, ident) window, all in one round trip on Redis; raise RateLimited
+    for the first one past its limit (every counter has been counted by then)."""
     now = time.time() if now is None else now
-    bucket = int(now // window)
-    key = f"{PREFIX}{scope}:{ident}:{bucket}"
-    try:
-        count = cache.incr(key)  # one cache operation for every request after a window's first
-    except ValueError:  # the window's first request (or the key was evicted)
-        # add fails only when another request created the key in between: count on it
-        count = 1 if cache.add(key, 1, timeout=window + 1) else cache.incr(key)
-    if count > limit:
-        seconds = max(1, math.ceil((bucket + 1) * window - now))
-        raise RateLimited(_("Too many requests. Please try again in %(seconds)s seconds."), seconds=seconds)
+    buckets = [int(now // window) for _scope, _ident, _limit, window in hits]
+    keys = [
+        f"{PREFIX}{scope}:{ident}:{bucket}"
+        for (scope, ident, _l, _w), bucket in zip(hits, buckets, strict=True)
+    ]
+    counts = _count(keys, [window + 1 for *_rest, window in hits])
+    for (_scope, _ident, limit, window), bucket, count in zip(hits, buckets, counts, strict=True):
+        if count > limit:
+            seconds = max(1, math.ceil((bucket + 1) * window - now))
+            raise RateLimited(
+                _("Too many requests. Please try again in %(seconds)s seconds."), seconds=seconds
+            )
+
+
+# INCR each key, and EXPIRE it on its window's first request: one atomic command (EVALSHA) for all the
+# counters of a request, where Django's cache API needs EXISTS + INCR (or add + incr) per counter.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
+"""
+
+
+def _redis_counter(backend: RedisCache) -> Any:
+    """The counting script bound to the cache's own Redis client (its pool and options), made once per
+    cache object: Django builds a new client object on every cache call, which costs more than the round
+    trip. redis-py's pool reconnects in a forked worker by itself."""
+    counter = backend.__dict__.get("_bansos_counter")
+    if counter is None:
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        counter = backend.__dict__["_bansos_counter"] = client.register_script(_COUNT_SCRIPT)
+    return counter
+
+
+def _count(keys: list[str], timeouts: list[int]) -> list[int]:
+    """Add one to each counter (created with its timeout in seconds to live) and return the counts."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Django stores integers as plain Redis integers, so cache.get(key) reads the same counters.
+        full_keys = [backend.make_and_validate_key(key) for key in keys]
+        return [int(count) for count in _redis_counter(backend)(keys=full_keys, args=timeouts)]
+    counts = []
+    for key, timeout in zip(keys, timeouts, strict=True):
+        try:
+            count = int(backend.incr(key))  # one cache operation for every request after a window's first
+        except ValueError:  # the window's first request (or the key was evicted)
+            # add fails only when another request created the key in between: count on it
+            count = 1 if backend.add(key, 1, timeout=timeout) else int(backend.incr(key))
+        counts.append(count)
+    return counts
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -81,3 +137,10 @@ def check_challenge(ip: str) -> None:
 def check_nik(nik: str) -> None:
     limit, window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
     hit("nik", crypto.blind_index(nik), limit=limit, window=window)
+
+
+def check_ip_and_nik(ip: str, nik: str) -> None:
+    """check_ip and check_nik in one round trip (the client address is judged first)."""
+    ip_limit, ip_window = configured_limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
+    nik_limit, nik_window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
+    hit_many([("ip", ip, ip_limit, ip_window), ("nik", crypto.blind_index(nik), nik_limit, nik_window)])

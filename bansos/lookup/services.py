@@ -23,10 +23,14 @@ class LookupInputError(DomainError):
 
 
 def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> LookupResult | None:
-    ratelimit.check_ip(client_ip)
-    parsed = parse_nik(nik)  # IdentifierError (code nik.*) with a clear message
-    antibot.verify(answer)
-    ratelimit.check_nik(parsed.nik)
+    try:
+        parsed = parse_nik(nik)  # IdentifierError (code nik.*) with a clear message
+        antibot.verify(answer)
+    except DomainError:
+        ratelimit.check_ip(client_ip)  # refused requests count too (and a flooding client is told to wait)
+        raise
+    # Both counters in one cache round trip: the client address, then the NIK asked about.
+    ratelimit.check_ip_and_nik(client_ip, parsed.nik)
     with public_read():
         return selectors.status_by_nik(parsed.nik)
 

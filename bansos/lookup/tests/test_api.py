@@ -147,6 +147,18 @@ def test_rate_limited_api_gives_429_with_retry_after() -> None:
     }
 
 
+@override_settings(LOOKUP_RATE_PER_IP=(2, 60))
+def test_refused_requests_count_against_the_client_too() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    malformed = post(client, "/api/lookup/nik", {"nik": "12345", "altcha": solved_altcha()})
+    assert malformed.status_code == 400 and malformed.json()["code"].startswith("nik.")
+    unsolved = post(client, "/api/lookup/nik", {"nik": new_nik(GAMBIR), "altcha": "not-a-solution"})
+    assert unsolved.status_code == 400 and unsolved.json()["code"].startswith("antibot.")
+    for body in ({"nik": "12345", "altcha": "x"}, {"nik": new_nik(GAMBIR), "altcha": solved_altcha()}):
+        limited = post(client, "/api/lookup/nik", body)
+        assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+
+
 def test_nik_lookup_is_post_only() -> None:
     assert Client().get("/api/lookup/nik", {"nik": new_nik(GAMBIR)}).status_code == 405
 

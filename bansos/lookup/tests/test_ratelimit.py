@@ -1,4 +1,10 @@
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
 from bansos.lookup import ratelimit
@@ -36,3 +42,52 @@ def test_client_ip_ignores_forwarded_header_unless_trusted() -> None:
         assert ratelimit.client_ip(request) == "5.6.7.8"
     with override_settings(LOOKUP_TRUSTED_PROXY_HEADER="HTTP_X_FORWARDED_FOR", LOOKUP_TRUSTED_PROXY_COUNT=2):
         assert ratelimit.client_ip(request) == "1.2.3.4"
+
+
+REDIS_TEST_URL = os.environ.get("BANSOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache() -> Iterator[Any]:
+    """Django's Redis cache on a local Redis (CI has one; elsewhere the test is skipped without it)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL} (required under CI=true)")
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
+    prefix = f"bansos-test-{uuid.uuid4().hex}"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    with override_settings(
+        CACHES={"default": {"BACKEND": backend, "LOCATION": REDIS_TEST_URL, "KEY_PREFIX": prefix}}
+    ):
+        yield caches["default"]
+        client = redis.Redis.from_url(REDIS_TEST_URL)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def test_redis_counts_in_one_round_trip_with_the_window_as_expiry(redis_cache: Any) -> None:
+    for _ in range(3):
+        ratelimit.hit("t", "a", limit=3, window=60, now=120.0)
+    with pytest.raises(RateLimited) as limited:
+        ratelimit.hit("t", "a", limit=3, window=60, now=150.5)
+    assert limited.value.retry_after == 30
+    key = f"{ratelimit.PREFIX}t:a:2"
+    assert redis_cache.get(key) == 4  # the same counter through Django's cache API
+    client = redis_cache._cache.get_client(key)
+    assert 0 < client.ttl(redis_cache.make_key(key)) <= 61  # the window plus a second, then gone
+    ratelimit.hit("t", "b", limit=3, window=60, now=150.5)  # another client is not affected
+    ratelimit.hit("t", "a", limit=3, window=60, now=181.0)  # the next window starts afresh
+
+
+def test_several_counters_in_one_call_report_the_first_over_its_limit(redis_cache: Any) -> None:
+    hits = [("ip", "10.0.0.9", 3, 60), ("nik", "blind", 1, 600)]
+    ratelimit.hit_many(hits, now=1000.0)
+    with pytest.raises(RateLimited) as limited:
+        ratelimit.hit_many(hits, now=1001.0)
+    assert limited.value.retry_after == 199  # the NIK's 600 s window, not the client's
+    assert redis_cache.get(f"{ratelimit.PREFIX}ip:10.0.0.9:16") == 2  # both were counted
+    assert redis_cache.get(f"{ratelimit.PREFIX}nik:blind:1") == 2
