@@ -99,8 +99,10 @@ def _count(keys: list[str], timeouts: list[int]) -> list[int]:
     """Add one to each counter (created with its timeout in seconds to live) and return the counts."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        # Django stores integers as plain Redis integers, so cache.get(key) reads the same counters.
-        full_keys = [backend.make_and_validate_key(key) for key in keys]
+        # Django stores integers as plain Redis integers, so cache.get(key) reads the same counters. (Our
+        # keys are short ASCII without spaces: make_key, without the memcached-compatibility warnings that
+        # walk every character in Python.)
+        full_keys = [backend.make_key(key) for key in keys]
         return [int(count) for count in _redis_counter(backend)(keys=full_keys, args=timeouts)]
     counts = []
     for key, timeout in zip(keys, timeouts, strict=True):
