@@ -207,6 +207,8 @@ def kk_for(*, district_code: str, issued_on: datetime.date, serial: int) -> str:
 
 
 def _check_format(value: str, *, kind: str) -> str:
+    if len(value) == LENGTH and value.isascii() and value.isdigit():  # the usual case: nothing to clean
+        return value
     cleaned = clean_identifier(value)
     digit_count = sum(len(run) for run in _ASCII_DIGITS.findall(cleaned))
     if _ASCII_DIGITS.fullmatch(cleaned) and len(cleaned) == LENGTH:
