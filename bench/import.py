@@ -109,7 +109,12 @@ def prepare_database() -> None:
         regions_load(actor=SystemActor("bench:import"))
 
 
-def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[float, Any]:
+WORKER_CHOICES = {"auto": None, "process": True, "thread": False}
+
+
+def run_import(
+    folder: Path, chunk_size: int, profile: bool = False, worker: str = "auto"
+) -> tuple[float, Any]:
     from bansos.core.audit import SystemActor
     from bansos.registry.importer import registry_import
 
@@ -122,6 +127,7 @@ def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[fl
             chunk_size=chunk_size,
             progress=False,
             force=True,
+            worker_process=WORKER_CHOICES[worker],
         )
 
     if not profile:
@@ -297,6 +303,12 @@ def main() -> int:
     parser.add_argument("--chunk-size", type=int, default=50_000)
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite figure")
     parser.add_argument("--profile", action="store_true", help="cProfile the (first) PostgreSQL import")
+    parser.add_argument(
+        "--worker",
+        choices=sorted(WORKER_CHOICES),
+        default="auto",
+        help="where the PostgreSQL import validates and prepares: a forked process, a thread, or its choice",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the generated files")
     parser.add_argument("--sqlite-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -321,13 +333,15 @@ def main() -> int:
             empty_registry()
             raw.append(raw_copy(folder))
             empty_registry()
-            seconds, report = run_import(folder, args.chunk_size, profile=args.profile and repetition == 0)
+            seconds, report = run_import(
+                folder, args.chunk_size, profile=args.profile and repetition == 0, worker=args.worker
+            )
             check_report(report, households, people)
             ours.append(seconds)
             floor.append(database_floor(folder))
             print(
-                f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s, "
-                f"database floor {floor[-1]:.1f} s",
+                f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s "
+                f"(preparation in a {report.preparation}), database floor {floor[-1]:.1f} s",
                 flush=True,
             )
         from django.db import connection

@@ -102,9 +102,17 @@ class _Spec:
     def insert_columns(self) -> tuple[str, ...]:
         return (*self.prepared, *META_COLUMNS)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled (from the import's worker process) as the module's own constant: ``spec is PEOPLE``.
+        return (_spec_for_table, (self.table,))
+
 
 HOUSEHOLDS = _Spec(HOUSEHOLD_TABLE, "kk_index", HOUSEHOLD_PREPARED, HOUSEHOLD_VALUE_COLUMNS)
 PEOPLE = _Spec(PERSON_TABLE, "nik_index", PERSON_PREPARED, PERSON_VALUE_COLUMNS)
+
+
+def _spec_for_table(table: str) -> _Spec:
+    return HOUSEHOLDS if table == HOUSEHOLDS.table else PEOPLE
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from bansos.core.audit import Actor, actor_label, record
 from bansos.core.errors import DomainError
 from bansos.core.logging import redact
 from bansos.regions.models import District, Village
-from bansos.registry import bulk, formats
+from bansos.registry import bulk, formats, worker
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
 from bansos.registry.models import Household, ImportRun, Person, Provenance
 from bansos.registry.names import clean_full_name
@@ -58,6 +58,7 @@ SWITCH_INTERVAL = 0.0005  # seconds; see _responsive_threads
 REJECT_COLUMNS = ("file", "row", "code", "reason", "column")
 HOUSEHOLD_REQUIRED = ("kk", "village_code")
 PERSON_REQUIRED = ("nik", "kk", "full_name", "sex", "birth_date", "relationship", "marital_status")
+PROCESS_MIN_BYTES = 4 << 20  # smaller files are done before a worker process would pay off
 FIRST_DATA_ROW = 2  # the header is row 1, in Parquet files too (so a converted file keeps its numbers)
 MAX_INT = 2_147_483_647
 
@@ -129,6 +130,7 @@ class ImportReport:
     households: Counts = field(default_factory=Counts)
     people: Counts = field(default_factory=Counts)
     rejects_path: Path | None = None
+    preparation: str = ""  # where rows were validated and prepared: "process", "thread" or "inline"
 
     @property
     def rejected(self) -> int:
@@ -168,8 +170,12 @@ def registry_import(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = True,
     force: bool = False,
+    worker_process: bool | None = None,
 ) -> ImportReport:
-    """Import (or resume importing) a households file and a people file; see the module docstring."""
+    """Import (or resume importing) a households file and a people file; see the module docstring.
+
+    ``worker_process``: read, validate and prepare in a forked worker process (True), in a thread (False),
+    or let the import choose (None: a process for files of more than PROCESS_MIN_BYTES on PostgreSQL)."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)
@@ -194,42 +200,67 @@ def registry_import(
         rejects.writerow(REJECT_COLUMNS)
         try:
             villages, districts, today = reference_data()
-            # Each file is read, validated and prepared in its own thread (people from the moment the first
-            # households reach the database), so the people are ready when the households are written;
-            # the database work stays in this thread.
-            # Each file is read, validated and prepared in a thread of its own (the people once all the
-            # households are read), ahead of the database work, which stays in this thread. Not on
-            # SQLite: it runs in this process and gives up the GIL for every row it steps through, so a
-            # busy reader thread would make each row wait for the interpreter (a convoy).
-            threaded = connection.vendor != "sqlite"
-            people_chunks = Prefetch(
-                prepared_chunks(
-                    validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
-                    run.people_done,
-                    bulk.prepare_people,
+            household_items = prepared_chunks(
+                validated_chunks(
+                    households_file, Validator(villages, districts, today).household, chunk_size
                 ),
-                start=False,
-                threaded=threaded,
+                run.households_done,
+                bulk.prepare_households,
             )
-            household_chunks = Prefetch(
-                prepared_chunks(
-                    validated_chunks(
-                        households_file, Validator(villages, districts, today).household, chunk_size
-                    ),
-                    run.households_done,
-                    bulk.prepare_households,
-                ),
-                then=people_chunks.start,
-                threaded=threaded,
+            people_items = prepared_chunks(
+                validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
+                run.people_done,
+                bulk.prepare_people,
             )
-            with household_chunks, people_chunks, _responsive_threads(threaded):
-                _import_households(run, households_file, household_chunks, rejects, report, progress)
-                _import_people(run, people_file, people_chunks, rejects, report, progress)
+            if _use_worker_process(worker_process, households_file, people_file):
+                # Both files are read, validated and prepared in a child process, on the other core, ahead
+                # of the database work, which stays in this process.
+                report.preparation = "process"
+                with worker.ProcessStreams([household_items, people_items]) as streams:
+                    _import_households(run, households_file, streams.stream(0), rejects, report, progress)
+                    _import_people(run, people_file, streams.stream(1), rejects, report, progress)
+            else:
+                _import_in_threads(
+                    run,
+                    (households_file, household_items),
+                    (people_file, people_items),
+                    rejects,
+                    report,
+                    progress,
+                )
         except BaseException:
             _mark_failed(run)
             raise
     _finish_run(run, report, actor)
     return report
+
+
+def _use_worker_process(requested: bool | None, *sources: Source) -> bool:
+    if requested is not None:
+        return requested and worker.available()
+    size = sum(source.path.stat().st_size for source in sources)
+    return connection.vendor == "postgresql" and size > PROCESS_MIN_BYTES and worker.available()
+
+
+def _import_in_threads(
+    run: ImportRun,
+    households: tuple[Source, Iterator[Chunk]],
+    people: tuple[Source, Iterator[Chunk]],
+    rejects: Any,
+    report: ImportReport,
+    progress: bool,
+) -> None:
+    """Each file is read, validated and prepared in a thread of its own (the people once all the
+    households are read), ahead of the database work, which stays in this thread. Not on SQLite: it runs
+    in this process and gives up the GIL for every row it steps through, so a busy reader thread would
+    make each row wait for the interpreter (a convoy)."""
+    threaded = connection.vendor != "sqlite"
+    report.preparation = "thread" if threaded else "inline"
+    people_chunks = Prefetch(people[1], start=False, threaded=threaded)
+    household_chunks = Prefetch(households[1], then=people_chunks.start, threaded=threaded)
+    with household_chunks, people_chunks, _responsive_threads(threaded):
+        _import_households(run, households[0], household_chunks, rejects, report, progress)
+        _import_people(run, people[0], people_chunks, rejects, report, progress)
 
 
 def default_rejects_path(people_path: Path) -> Path:
@@ -342,6 +373,7 @@ class Chunk:
     end: int  # data rows read so far (the checkpoint after this chunk)
     accepted: list[tuple[int, int, tuple[Any, ...]]]  # (data index, row number, typed row)
     rejects: list[Reject]
+    accepted_count: int = 0  # len(accepted), kept when ``accepted`` is dropped after preparing
     done: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # written by an earlier attempt
     todo: list[int] = field(default_factory=list)  # row numbers of the rows in ``prepared``
     prepared: bulk.Prepared | None = None  # None when the whole chunk was written by an earlier attempt
@@ -413,11 +445,13 @@ def prepared_chunks(
             todo = [(number, row) for index, number, row in chunk.accepted if index >= done]
             chunk.todo = [number for number, _row in todo]
             chunk.prepared = prepare([row for _number, row in todo])
+        chunk.accepted_count = len(chunk.accepted)
+        chunk.accepted = []  # not needed any more (and not worth sending to another process)
         yield chunk
 
 
 def _count_read(counts: Counts, chunk: Chunk) -> int:
-    rows = len(chunk.accepted) + len(chunk.rejects)
+    rows = chunk.accepted_count + len(chunk.rejects)
     counts.read += rows
     counts.rejected += len(chunk.rejects)
     return rows

@@ -425,11 +425,15 @@ def uninterrupted(households: Path, people: Path) -> tuple[dict[str, Any], list[
     return state, rejects
 
 
+@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
 def test_interrupted_import_resumes_from_its_checkpoint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_process: bool
 ) -> None:
     households, people = bigger_files(tmp_path)
     expected_state, expected_rejects = uninterrupted(households, people)
+    monkeypatch.setattr(
+        "bansos.registry.importer._use_worker_process", lambda requested, *sources: worker_process
+    )
     real_write = bulk.write_people
     calls: list[int] = []
 
@@ -491,6 +495,62 @@ def test_import_interrupted_among_households_resumes_there(
 
     assert (report.households.skipped, report.households.inserted) == (2, 1)
     assert logical_state() == expected_state
+
+
+# --- the worker process ----------------------------------------------------------------------------------
+
+
+def mixed_files(directory: Path) -> tuple[Path, Path]:
+    """bigger_files plus rows of several invalid kinds, among the valid ones."""
+    households, people = bigger_files(directory)
+    with households.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([household_cells(KK1)[c] for c in formats.HOUSEHOLD_COLUMNS])  # KK twice
+        writer.writerow([household_cells("12345")[c] for c in formats.HOUSEHOLD_COLUMNS])
+    with people.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for cells in (
+            person_cells(HEAD1, KK1),  # NIK twice
+            person_cells("31710112", KK1, relationship="child"),
+            person_cells(nik_number(244), KK3, relationship="uncle"),
+            person_cells(nik_number(245), KK3, relationship="child", birth_date="15/06/1985"),
+        ):
+            writer.writerow([cells[c] for c in formats.PERSON_COLUMNS])
+        writer.writerow(["1", "2"])  # too few cells
+    return households, people
+
+
+def test_worker_process_writes_the_same_rows_and_byte_identical_rejects(tmp_path: Path) -> None:
+    households, people = mixed_files(tmp_path)
+    with translation.override("id"), pytest.raises(Rollback), transaction.atomic():
+        serial = run_import(households, people, chunk_size=3, worker_process=False)
+        expected_state, expected_rejects = logical_state(), (tmp_path / "people.rejects.csv").read_bytes()
+        raise Rollback
+
+    with translation.override("id"):
+        report = run_import(households, people, chunk_size=3, worker_process=True)
+
+    assert logical_state() == expected_state
+    assert (tmp_path / "people.rejects.csv").read_bytes() == expected_rejects
+    assert (report.households, report.people) == (serial.households, serial.people)
+    assert report.rejected == 8
+    assert "tidak" in expected_rejects.decode()  # the reasons are in the caller's language
+
+
+def test_an_error_in_the_worker_process_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    households, people = bigger_files(tmp_path)
+
+    def broken(rows: Sequence[Sequence[Any]]) -> bulk.Prepared:
+        raise ValueError("no keys here")
+
+    monkeypatch.setattr(bulk, "prepare_people", broken)
+    with pytest.raises(ValueError, match="no keys here"):
+        run_import(households, people, chunk_size=2, worker_process=True)
+    run = ImportRun.objects.get()
+    assert (run.status, run.households_done, run.people_done) == ("failed", 3, 0)
+    assert Household.objects.count() == 3
 
 
 # --- formats and file-level errors ------------------------------------------------------------------------
