@@ -44,6 +44,7 @@ from bansos.core.errors import DomainError
 from bansos.core.logging import redact
 from bansos.regions.models import District, Village
 from bansos.registry import bulk, formats, worker
+from bansos.registry import initial_load as pg_initial_load
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
 from bansos.registry.models import Household, ImportRun, Person, Provenance
 from bansos.registry.names import clean_full_name
@@ -131,6 +132,7 @@ class ImportReport:
     people: Counts = field(default_factory=Counts)
     rejects_path: Path | None = None
     preparation: str = ""  # where rows were validated and prepared: "process", "thread" or "inline"
+    initial_load: bool = False  # loaded into empty tables in one transaction, indexes built at the end
 
     @property
     def rejected(self) -> int:
@@ -171,11 +173,14 @@ def registry_import(
     progress: bool = True,
     force: bool = False,
     worker_process: bool | None = None,
+    initial_load: bool = True,
 ) -> ImportReport:
     """Import (or resume importing) a households file and a people file; see the module docstring.
 
     ``worker_process``: read, validate and prepare in a forked worker process (True), in a thread (False),
-    or let the import choose (None: a process for files of more than PROCESS_MIN_BYTES on PostgreSQL)."""
+    or let the import choose (None: a process for files of more than PROCESS_MIN_BYTES on PostgreSQL).
+    ``initial_load``: on PostgreSQL, when the registry tables are empty, load them in one transaction with
+    their indexes rebuilt at the end (:mod:`bansos.registry.initial_load`); False never does."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)
@@ -212,22 +217,17 @@ def registry_import(
                 run.people_done,
                 bulk.prepare_people,
             )
-            if _use_worker_process(worker_process, households_file, people_file):
-                # Both files are read, validated and prepared in a child process, on the other core, ahead
-                # of the database work, which stays in this process.
-                report.preparation = "process"
-                with worker.ProcessStreams([household_items, people_items]) as streams:
-                    _import_households(run, households_file, streams.stream(0), rejects, report, progress)
-                    _import_people(run, people_file, streams.stream(1), rejects, report, progress)
-            else:
-                _import_in_threads(
-                    run,
-                    (households_file, household_items),
-                    (people_file, people_items),
-                    rejects,
-                    report,
-                    progress,
-                )
+            sources = (households_file, household_items), (people_file, people_items)
+            process = _use_worker_process(worker_process, households_file, people_file)
+
+            def phases(indexes: Callable[[str], Any]) -> None:
+                if process:
+                    _import_in_process(run, *sources, rejects, report, progress, indexes)
+                else:
+                    _import_in_threads(run, *sources, rejects, report, progress, indexes)
+
+            if not (initial_load and _initial_load(run, report, phases)):
+                phases(_indexes_kept)
         except BaseException:
             _mark_failed(run)
             raise
@@ -242,6 +242,46 @@ def _use_worker_process(requested: bool | None, *sources: Source) -> bool:
     return connection.vendor == "postgresql" and size > PROCESS_MIN_BYTES and worker.available()
 
 
+def _initial_load(
+    run: ImportRun, report: ImportReport, phases: Callable[[Callable[[str], Any]], None]
+) -> bool:
+    """Run the phases as an initial load if this run may be one (PostgreSQL, nothing written yet, both
+    tables empty): all in one transaction holding the tables' locks. False (nothing done) otherwise."""
+    fresh = not (run.households_done or run.people_done)
+    if connection.vendor != "postgresql" or not fresh or not pg_initial_load.tables_empty():
+        return False
+    with transaction.atomic():
+        if not pg_initial_load.lock_empty_tables():  # someone wrote in between: import the ordinary way
+            return False
+        report.initial_load = True
+        phases(pg_initial_load.indexes_deferred)
+    return True
+
+
+@contextlib.contextmanager
+def _indexes_kept(table: str) -> Iterator[None]:
+    yield
+
+
+def _import_in_process(
+    run: ImportRun,
+    households: tuple[Source, Iterator[Chunk]],
+    people: tuple[Source, Iterator[Chunk]],
+    rejects: Any,
+    report: ImportReport,
+    progress: bool,
+    indexes: Callable[[str], Any],
+) -> None:
+    """Both files are read, validated and prepared in a child process, on the other core, ahead of the
+    database work, which stays in this process."""
+    report.preparation = "process"
+    with worker.ProcessStreams([households[1], people[1]]) as streams:
+        with indexes(bulk.HOUSEHOLD_TABLE):
+            _import_households(run, households[0], streams.stream(0), rejects, report, progress)
+        with indexes(bulk.PERSON_TABLE):
+            _import_people(run, people[0], streams.stream(1), rejects, report, progress)
+
+
 def _import_in_threads(
     run: ImportRun,
     households: tuple[Source, Iterator[Chunk]],
@@ -249,6 +289,7 @@ def _import_in_threads(
     rejects: Any,
     report: ImportReport,
     progress: bool,
+    indexes: Callable[[str], Any],
 ) -> None:
     """Each file is read, validated and prepared in a thread of its own (the people once all the
     households are read), ahead of the database work, which stays in this thread. Not on SQLite: it runs
@@ -259,8 +300,10 @@ def _import_in_threads(
     people_chunks = Prefetch(people[1], start=False, threaded=threaded)
     household_chunks = Prefetch(households[1], then=people_chunks.start, threaded=threaded)
     with household_chunks, people_chunks, _responsive_threads(threaded):
-        _import_households(run, households[0], household_chunks, rejects, report, progress)
-        _import_people(run, people[0], people_chunks, rejects, report, progress)
+        with indexes(bulk.HOUSEHOLD_TABLE):
+            _import_households(run, households[0], household_chunks, rejects, report, progress)
+        with indexes(bulk.PERSON_TABLE):
+            _import_people(run, people[0], people_chunks, rejects, report, progress)
 
 
 def default_rejects_path(people_path: Path) -> Path:

@@ -445,7 +445,7 @@ def test_interrupted_import_resumes_from_its_checkpoint(
 
     monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="power cut"):
-        run_import(households, people, chunk_size=2)
+        run_import(households, people, chunk_size=2, initial_load=False)
     run = ImportRun.objects.get()
     assert (run.status, run.households_done, run.people_done, run.rejected) == ("failed", 3, 2, 1)
     assert Person.objects.count() == 1  # the first chunk: one person written, one rejected
@@ -458,7 +458,7 @@ def test_interrupted_import_resumes_from_its_checkpoint(
 
     monkeypatch.setattr(bulk, "write_people", spy)
 
-    report = run_import(households, people, chunk_size=2)
+    report = run_import(households, people, chunk_size=2, initial_load=False)
 
     assert report.resumed and report.run_id == run.pk
     assert (report.people.skipped, report.people.inserted, report.people.unchanged) == (2, 6, 0)
@@ -487,7 +487,7 @@ def test_import_interrupted_among_households_resumes_there(
 
     monkeypatch.setattr(bulk, "write_households", crash)
     with pytest.raises(KeyboardInterrupt):
-        run_import(households, people, chunk_size=2)
+        run_import(households, people, chunk_size=2, initial_load=False)
     assert (ImportRun.objects.get().households_done, Household.objects.count()) == (2, 2)
     monkeypatch.setattr(bulk, "write_households", real_write)
 
@@ -547,7 +547,7 @@ def test_an_error_in_the_worker_process_reaches_the_caller(
 
     monkeypatch.setattr(bulk, "prepare_people", broken)
     with pytest.raises(ValueError, match="no keys here"):
-        run_import(households, people, chunk_size=2, worker_process=True)
+        run_import(households, people, chunk_size=2, worker_process=True, initial_load=False)
     run = ImportRun.objects.get()
     assert (run.status, run.households_done, run.people_done) == ("failed", 3, 0)
     assert Household.objects.count() == 3
