@@ -54,6 +54,11 @@ def lock_empty_tables() -> bool:
     whether they are still empty."""
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {', '.join(TABLES)} IN ACCESS EXCLUSIVE MODE")
+        # A caller's enclosing transaction may have left deferred foreign-key checks queued (rows written
+        # and deleted before): run them now, since a table with queued checks cannot be altered. Django
+        # declares every foreign key DEFERRABLE INITIALLY DEFERRED, so ALL DEFERRED restores the mode.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return tables_empty()
 
 
