@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import queue
+import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -88,6 +89,7 @@ class ProcessStreams:
 def _produce(streams: Sequence[Iterable[Any]], pipe: Any, language: str | None) -> None:
     # The parent's database connections are left alone: used here they would interleave with the
     # parent's traffic, and closed here (even by garbage collection) they would end the parent's session.
+    sys.setprofile(None)  # a profiler running in the parent is not this process's business
     try:
         with translation.override(language):
             for items in streams:
