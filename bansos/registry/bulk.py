@@ -175,16 +175,17 @@ def prepare_households(rows: Sequence[Sequence[Any]], *, text: bool | None = Non
     blind_index, encrypt = crypto.blind_index, crypto.encrypt
     keys = [blind_index(r[0], ring) for r in rows]
     if _text_wanted(text):
+        sealed = crypto.encrypt_many([r[0] for r in rows], ring)
         lines = [
             "\t".join((
-                key, _bytea(encrypt(r[0], ring)), r[1],
+                key, _bytea(token), r[1],
                 _escape(r[2] or ""), _escape(r[3] or ""), _escape(r[4] or ""), _int_text(r[5]),
                 r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
                 r[13] or "",
                 _TF[bool(r[14])], _TF[bool(r[15])], _TF[bool(r[16])], _TF[bool(r[17])], _TF[bool(r[18])],
                 _NULL if r[19] is None else repr(float(r[19])), _int_text(r[20]), r[21] or "active",
             ))
-            for key, r in zip(keys, rows, strict=True)
+            for key, token, r in zip(keys, sealed, rows, strict=True)
         ]  # fmt: skip
         return Prepared(HOUSEHOLDS, keys, lines=lines)
     prepared = [
@@ -216,14 +217,15 @@ def prepare_people(rows: Sequence[Sequence[Any]], *, text: bool | None = None) -
         kk_indexes.append(kk_index)
     keys = [blind_index(r[0], ring) for r in rows]
     if _text_wanted(text):
+        sealed = crypto.encrypt_many([r[0] for r in rows], ring)
         lines = [
             "\t".join((
-                key, _bytea(encrypt(r[0], ring)), _escape(r[2]), name_key(r[2]),
+                key, _bytea(token), _escape(r[2]), name_key(r[2]),
                 r[3], r[4].isoformat(), _escape(r[5] or ""), r[6], r[7], r[8] or "", r[9] or "",
                 r[10] or "", _TF[bool(r[11])], _TF[bool(r[12])], _TF[bool(r[13])], r[14] or "none",
                 _TF[bool(r[15])], _TF[bool(r[16])], _NULL if r[17] is None else r[17].isoformat(),
             ))
-            for key, r in zip(keys, rows, strict=True)
+            for key, token, r in zip(keys, sealed, rows, strict=True)
         ]  # fmt: skip
         return Prepared(PEOPLE, keys, lines=lines, kk_indexes=kk_indexes)
     prepared = [

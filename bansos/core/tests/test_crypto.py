@@ -86,3 +86,11 @@ def test_logging_filter_applies_to_configured_handlers(caplog: pytest.LogCapture
     finally:
         logger.removeHandler(handler)
     assert records == ["nik 3171************ not found"]
+
+
+def test_encrypt_many_gives_independent_tokens_that_decrypt() -> None:
+    values = [NIK, NIK, "3171011506850001", ""]
+    tokens = crypto.encrypt_many(values)
+    assert [crypto.decrypt(token) for token in tokens] == values
+    assert len(set(tokens)) == len(tokens)  # a fresh nonce each
+    assert crypto.encrypt_many([]) == []

@@ -21,7 +21,7 @@ from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
 from bansos.registry import bulk, formats
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
-from bansos.registry.importer import ImportReport, Prefetch, registry_import
+from bansos.registry.importer import ImportReport, Prefetch, Validator, reference_data, registry_import
 from bansos.registry.models import Household, ImportRun, Person
 from bansos.registry.tests.test_bulk import (
     GAMBIR,
@@ -495,6 +495,45 @@ def test_import_interrupted_among_households_resumes_there(
 
     assert (report.households.skipped, report.households.inserted) == (2, 1)
     assert logical_state() == expected_state
+
+
+# --- the usual-row path of the validator --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {},
+        {"sex": "L"},
+        {"full_name": "  budi   santoso "},
+        {"full_name": "   "},
+        {"birth_date": " 1985-06-15"},
+        {"birth_date": "19850615"},
+        {"deceased_date": "2020-01-02"},
+        {"deceased_date": "1980-01-02"},
+        {"deceased_date": "2020-1-2"},
+        {"birth_place": " JAKARTA "},
+        {"birth_place": "J" * 101},
+        {"education": "SMA"},
+        {"disability": ""},
+        {"is_police": "ya"},
+        {"nik": f" {HEAD1} "},
+        {"nik": HEAD1.replace("0001", "0000")},
+        {"kk": "12345"},
+        {"full_name": "X" * 151},
+    ],
+)
+def test_the_usual_row_path_gives_what_the_full_checks_give(cells: dict[str, str]) -> None:
+    """Validator.person takes a short path for the usual row; any row gives the row or the error the
+    full checks give."""
+    row = [(person_cells(HEAD1, KK1) | cells)[c] for c in formats.PERSON_COLUMNS]
+    outcomes = []
+    for validate in (Validator(*reference_data()).person, Validator(*reference_data())._person):
+        try:
+            outcomes.append(validate(row))
+        except Exception as error:
+            outcomes.append((type(error), getattr(error, "code", None), getattr(error, "column", None)))
+    assert outcomes[0] == outcomes[1]
 
 
 # --- the worker process ----------------------------------------------------------------------------------
