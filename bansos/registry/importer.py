@@ -11,8 +11,11 @@
   checkpoint in its :class:`~bansos.registry.models.ImportRun`, so an interrupted import resumes where it
   stopped (run it again with the same files: the fingerprint finds the run) and a completed one is not
   repeated unless forced.
-* Reading and validating the next chunk runs in a background thread while the database writes the
-  current one.
+* Reading, validating and preparing the next chunks runs in a forked worker process (large files on
+  PostgreSQL) or a background thread while the database writes the current one.
+* On PostgreSQL, empty registry tables are filled in an initial load: one transaction holding the tables'
+  locks, with their secondary indexes and unique/foreign-key constraints dropped and built again at the
+  end (:mod:`bansos.registry.initial_load`); interrupted, it leaves the tables as they were (empty).
 * The run is audited: ``registry.import_started`` when a run is created and ``registry.imported`` when it
   completes (counts only, never a NIK or KK); every written row carries the run as provenance.
 """

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from bansos.registry import bulk
@@ -142,3 +143,19 @@ def test_initial_load_with_either_preparation(tmp_path: Path, worker_process: bo
     assert report.initial_load and report.preparation == ("process" if worker_process else "thread")
     assert logical_state() == expected_state
     assert (tmp_path / "people.rejects.csv").read_bytes() == expected_rejects
+
+
+@pytest.mark.parametrize("opt_out", [False, True])
+def test_the_command_says_when_it_loaded_empty_tables_and_can_opt_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], opt_out: bool
+) -> None:
+    households, people = mixed_files(tmp_path)
+    options = ["--no-initial-load"] if opt_out else []
+
+    call_command(
+        "import", "--households", str(households), "--people", str(people), "--no-progress", *options
+    )
+
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert first_line.endswith("(initial load into empty tables)") is not opt_out
+    assert Person.objects.count() == 7
