@@ -595,7 +595,8 @@ def test_an_error_in_the_worker_process_reaches_the_caller(
 # --- formats and file-level errors ------------------------------------------------------------------------
 
 
-def test_parquet_files_import_like_csv(tmp_path: Path) -> None:
+@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
+def test_parquet_files_import_like_csv(tmp_path: Path, worker_process: bool) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -619,7 +620,7 @@ def test_parquet_files_import_like_csv(tmp_path: Path) -> None:
     ]
     pq.write_table(pa.Table.from_pylist(typed), people)
 
-    report = run_import(households, people)
+    report = run_import(households, people, worker_process=worker_process)
 
     assert (report.households.inserted, report.people.inserted, report.rejected) == (2, 4, 0)
     assert logical_state() == expected
