@@ -208,15 +208,18 @@ def registry_import(
         rejects.writerow(REJECT_COLUMNS)
         try:
             villages, districts, today = reference_data()
+            kk_cache: dict[str, str | IdentifierError] = {}  # parsed once for both files
             household_items = prepared_chunks(
                 validated_chunks(
-                    households_file, Validator(villages, districts, today).household, chunk_size
+                    households_file, Validator(villages, districts, today, kk_cache).household, chunk_size
                 ),
                 run.households_done,
                 bulk.prepare_households,
             )
             people_items = prepared_chunks(
-                validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
+                validated_chunks(
+                    people_file, Validator(villages, districts, today, kk_cache).person, chunk_size
+                ),
                 run.people_done,
                 bulk.prepare_people,
             )
@@ -894,7 +897,16 @@ _PERSON_BOOL_POSITIONS = [
 ]
 
 
-# The cells a usual person row has, as they are stored (see Validator._usual_person).
+# The cells a usual household or person row has, as stored (see Validator._usual_household/_usual_person).
+_FLOOR = HOUSEHOLD_CHOICES["floor_type"] | {""}
+_WALL = HOUSEHOLD_CHOICES["wall_type"] | {""}
+_ROOF = HOUSEHOLD_CHOICES["roof_type"] | {""}
+_WATER = HOUSEHOLD_CHOICES["water_source"] | {""}
+_SANITATION = HOUSEHOLD_CHOICES["sanitation"] | {""}
+_LIGHTING = HOUSEHOLD_CHOICES["lighting"] | {""}
+_FUEL = HOUSEHOLD_CHOICES["cooking_fuel"] | {""}
+_TENURE = HOUSEHOLD_CHOICES["tenure"] | {""}
+_STATUS = HOUSEHOLD_CHOICES["status"]
 _SEXES = PERSON_CHOICES["sex"]
 _RELATIONSHIPS = PERSON_CHOICES["relationship"]
 _MARITAL = PERSON_CHOICES["marital_status"]
@@ -1030,12 +1042,19 @@ class Validator:
     already have a head of family. Safe to use from one thread at a time; it never touches the database.
     """
 
-    def __init__(self, villages: frozenset[str], districts: frozenset[str], today: datetime.date) -> None:
+    def __init__(
+        self,
+        villages: frozenset[str],
+        districts: frozenset[str],
+        today: datetime.date,
+        kk_cache: dict[str, str | IdentifierError] | None = None,
+    ) -> None:
         self.villages, self.districts, self.today = villages, districts, today
         self.kks_seen: set[int] = set()
         self.niks_seen: set[int] = set()
         self.heads: set[int] = set()
-        self._kk_cache: dict[str, str | IdentifierError] = {}
+        # KK value -> cleaned KK or its error; may be shared (the people's KKs are the households').
+        self._kk_cache: dict[str, str | IdentifierError] = {} if kk_cache is None else kk_cache
 
     def kk(self, value: Any) -> str:
         """The cleaned KK, parsed once per distinct value (a KK repeats on every member's row)."""
@@ -1054,6 +1073,69 @@ class Validator:
         return cached
 
     def household(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        row = self._usual_household(values)
+        return row if row is not None else self._household(values)
+
+    def _usual_household(self, values: Sequence[Any]) -> tuple[Any, ...] | None:
+        """Like :meth:`_usual_person`, for a household row: the row :meth:`_household` would give when every
+        cell is in its usual clean form and passes every rule, else None (and no state changed)."""
+        (
+            kk, village, address, rt, rw, area, floor, wall, roof, water, sanitation, lighting, fuel,
+            tenure, motorcycle, car, refrigerator, land, livestock, score, decile, status,
+        ) = values  # fmt: skip
+        if (
+            floor not in _FLOOR or wall not in _WALL or roof not in _ROOF or water not in _WATER
+            or sanitation not in _SANITATION or lighting not in _LIGHTING or fuel not in _FUEL
+            or tenure not in _TENURE
+            or type(village) is not str or type(address) is not str or type(rt) is not str
+            or type(rw) is not str or type(area) is not str or type(score) is not str
+            or type(decile) is not str or type(status) is not str
+        ):  # fmt: skip
+            return None
+        flags = (
+            _BOOLEANS.get(motorcycle), _BOOLEANS.get(car), _BOOLEANS.get(refrigerator), _BOOLEANS.get(land),
+            _BOOLEANS.get(livestock),
+        )  # fmt: skip
+        if None in flags:
+            return None
+        village, address, rt, rw = village.strip(), address.strip(), rt.strip(), rw.strip()
+        if village not in self.villages or len(address) > 255 or len(rt) > 3 or len(rw) > 3:
+            return None
+        if area == "":
+            floor_area = None
+        elif area.isascii() and area.isdigit() and int(area) <= MAX_INT:
+            floor_area = int(area)
+        else:
+            return None
+        if decile == "":
+            tenth = None
+        elif decile.isascii() and decile.isdigit() and 1 <= int(decile) <= 10:
+            tenth = int(decile)
+        else:
+            return None
+        try:
+            welfare = None if score == "" else float(score)
+        except ValueError:
+            return None
+        if welfare is not None and not math.isfinite(welfare):
+            return None
+        if status == "":
+            status = "active"
+        elif status not in _STATUS:
+            return None
+        try:
+            kk = self.kk(kk)
+        except RowError:
+            return None
+        if int(kk) in self.kks_seen:
+            return None
+        self.kks_seen.add(int(kk))
+        return (
+            kk, village, address, rt, rw, floor_area, floor, wall, roof, water, sanitation, lighting, fuel,
+            tenure, *flags, welfare, tenth, status,
+        )  # fmt: skip
+
+    def _household(self, values: Sequence[Any]) -> tuple[Any, ...]:
         kk = self.kk(values[0])
         if int(kk) in self.kks_seen:
             raise RowError("kk", "kk.duplicate", MSG_KK_DUPLICATE)

@@ -536,6 +536,46 @@ def test_the_usual_row_path_gives_what_the_full_checks_give(cells: dict[str, str
     assert outcomes[0] == outcomes[1]
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {},
+        {"village_code": f" {GAMBIR} "},
+        {"village_code": "3171019999"},
+        {"address": "  Jl. Kebon Sirih 1  "},
+        {"address": "A" * 256},
+        {"rt": "0001"},
+        {"floor_area_m2": ""},
+        {"floor_area_m2": " 36"},
+        {"floor_area_m2": "-5"},
+        {"floor_area_m2": "3_6"},
+        {"floor_area_m2": "36.0"},
+        {"floor_type": "Cement"},
+        {"floor_type": ""},
+        {"has_car": "ya"},
+        {"has_car": "maybe"},
+        {"welfare_score": "0.25"},
+        {"welfare_score": "nan"},
+        {"welfare_score": "x"},
+        {"decile": "11"},
+        {"decile": "10"},
+        {"status": ""},
+        {"status": "ACTIVE"},
+        {"kk": f" {KK1}"},
+        {"kk": "12345"},
+    ],
+)
+def test_the_usual_household_path_gives_what_the_full_checks_give(cells: dict[str, str]) -> None:
+    row = [(household_cells(KK1) | cells)[c] for c in formats.HOUSEHOLD_COLUMNS]
+    outcomes = []
+    for validate in (Validator(*reference_data()).household, Validator(*reference_data())._household):
+        try:
+            outcomes.append(validate(row))
+        except Exception as error:
+            outcomes.append((type(error), getattr(error, "code", None), getattr(error, "column", None)))
+    assert outcomes[0] == outcomes[1]
+
+
 # --- the worker process ----------------------------------------------------------------------------------
 
 
