@@ -137,11 +137,12 @@ class CpuMeter:
     def __exit__(self, *exc_info: object) -> None:
         times, backend = os.times(), backend_cpu_seconds()
         self.main = times.user + times.system - self._times.user - self._times.system
-        self.children = (
+        self.children = max(
+            0.0,
             times.children_user
             + times.children_system
             - self._times.children_user
-            - self._times.children_system
+            - self._times.children_system,
         )
         self.postgres = None if backend is None or self._backend is None else backend - self._backend
 
