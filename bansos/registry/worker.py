@@ -17,6 +17,7 @@ use the database: the parent's connection is shared with it at the socket level.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
 import sys
@@ -43,7 +44,7 @@ class ProcessStreams:
         self._ended = -1  # the last stream whose end the parent has seen
         self._process = context.Process(
             target=_produce,
-            args=(streams, self._queue, translation.get_language()),
+            args=(streams, self._queue, translation.get_language(), os.getpid()),
             name="import-worker",
             daemon=True,
         )
@@ -86,18 +87,28 @@ class ProcessStreams:
         self.close()
 
 
-def _produce(streams: Sequence[Iterable[Any]], pipe: Any, language: str | None) -> None:
+def _produce(streams: Sequence[Iterable[Any]], pipe: Any, language: str | None, parent: int) -> None:
     # The parent's database connections are left alone: used here they would interleave with the
     # parent's traffic, and closed here (even by garbage collection) they would end the parent's session.
     sys.setprofile(None)  # a profiler running in the parent is not this process's business
+
+    def put(message: tuple[str, Any]) -> None:
+        while True:
+            try:
+                pipe.put(message, timeout=1.0)
+                return
+            except queue.Full:
+                if os.getppid() != parent:  # the parent is gone (killed): nobody will read this
+                    os._exit(1)
+
     try:
         with translation.override(language):
             for items in streams:
                 for item in items:
-                    pipe.put((_ITEM, item))
-                pipe.put((_END, None))
+                    put((_ITEM, item))
+                put((_END, None))
     except BaseException as error:  # handed to the parent, raised there
-        pipe.put((_ERROR, _portable(error)))
+        put((_ERROR, _portable(error)))
     pipe.close()
     pipe.join_thread()
 
