@@ -109,7 +109,51 @@ def prepare_database() -> None:
         regions_load(actor=SystemActor("bench:import"))
 
 
-def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[float, Any]:
+WORKER_CHOICES = {"auto": None, "process": True, "thread": False}
+
+
+def backend_cpu_seconds() -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend process (a local server only)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+class CpuMeter:
+    """CPU seconds spent by this process, its (joined) child processes and the PostgreSQL backend during
+    a block: on a shared machine a better guide than wall time to what an idle machine would do."""
+
+    def __enter__(self) -> CpuMeter:
+        self._times, self._backend = os.times(), backend_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        times, backend = os.times(), backend_cpu_seconds()
+        self.main = times.user + times.system - self._times.user - self._times.system
+        self.children = max(
+            0.0,
+            times.children_user
+            + times.children_system
+            - self._times.children_user
+            - self._times.children_system,
+        )
+        self.postgres = None if backend is None or self._backend is None else backend - self._backend
+
+    def __str__(self) -> str:
+        postgres = "?" if self.postgres is None else f"{self.postgres:.1f}"
+        return f"CPU s: main {self.main:.1f}, worker {self.children:.1f}, PostgreSQL backend {postgres}"
+
+
+def run_import(
+    folder: Path, chunk_size: int, profile: bool = False, worker: str = "auto", initial_load: bool = True
+) -> tuple[float, Any]:
     from bansos.core.audit import SystemActor
     from bansos.registry.importer import registry_import
 
@@ -122,6 +166,8 @@ def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[fl
             chunk_size=chunk_size,
             progress=False,
             force=True,
+            worker_process=WORKER_CHOICES[worker],
+            initial_load=initial_load,
         )
 
     if not profile:
@@ -133,6 +179,11 @@ def run_import(folder: Path, chunk_size: int, profile: bool = False) -> tuple[fl
     seconds, report = timed(lambda: profiler.runcall(action))
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(20)
     return seconds, report
+
+
+def _mode(report: Any) -> str:
+    load = "initial load, indexes built at the end" if report.initial_load else "upsert into indexed tables"
+    return f"{load}; preparation in a {report.preparation}"
 
 
 def check_report(report: Any, households: int, people: int) -> None:
@@ -297,6 +348,17 @@ def main() -> int:
     parser.add_argument("--chunk-size", type=int, default=50_000)
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite figure")
     parser.add_argument("--profile", action="store_true", help="cProfile the (first) PostgreSQL import")
+    parser.add_argument(
+        "--worker",
+        choices=sorted(WORKER_CHOICES),
+        default="auto",
+        help="where the PostgreSQL import validates and prepares: a forked process, a thread, or its choice",
+    )
+    parser.add_argument(
+        "--no-initial-load",
+        action="store_true",
+        help="import into the empty registry the ordinary way (indexes maintained row by row)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and the generated files")
     parser.add_argument("--sqlite-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -319,15 +381,24 @@ def main() -> int:
         raw, ours, floor = [], [], []
         for repetition in range(args.repeat):
             empty_registry()
-            raw.append(raw_copy(folder))
+            with CpuMeter() as raw_cpu:
+                raw.append(raw_copy(folder))
             empty_registry()
-            seconds, report = run_import(folder, args.chunk_size, profile=args.profile and repetition == 0)
+            with CpuMeter() as cpu:
+                seconds, report = run_import(
+                    folder,
+                    args.chunk_size,
+                    profile=args.profile and repetition == 0,
+                    worker=args.worker,
+                    initial_load=not args.no_initial_load,
+                )
             check_report(report, households, people)
             ours.append(seconds)
             floor.append(database_floor(folder))
             print(
-                f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s, "
-                f"database floor {floor[-1]:.1f} s",
+                f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s "
+                f"({_mode(report)}), database floor {floor[-1]:.1f} s\n"
+                f"    raw COPY {raw_cpu}\n    import   {cpu}",
                 flush=True,
             )
         from django.db import connection

@@ -11,10 +11,12 @@
 from __future__ import annotations
 
 import base64
-import hmac
+import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -24,11 +26,23 @@ NONCE_BYTES = 12
 BLIND_INDEX_HEX_LENGTH = 32
 
 
+_SHA256_BLOCK = 64
+
+
 @dataclass(frozen=True)
 class Keyring:
     current_id: bytes
     ciphers: dict[bytes, AESGCM]
     blind_key: bytes
+    # HMAC-SHA256 of the blind key with its padded key already hashed in (RFC 2104): each blind index is
+    # then two copies of a hash state and two short updates, a third of the cost of ``hmac.digest``.
+    _inner: Any = field(init=False, repr=False, compare=False)
+    _outer: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = self.blind_key.ljust(_SHA256_BLOCK, b"\0")  # 32-byte keys: never longer than the block
+        object.__setattr__(self, "_inner", hashlib.sha256(bytes(b ^ 0x36 for b in key)))
+        object.__setattr__(self, "_outer", hashlib.sha256(bytes(b ^ 0x5C for b in key)))
 
 
 def _decode_key(text: str, what: str) -> bytes:
@@ -76,6 +90,20 @@ def encrypt(plaintext: str, ring: Keyring | None = None) -> bytes:
     return bytes([len(ring.current_id)]) + ring.current_id + nonce + sealed
 
 
+def encrypt_many(plaintexts: Sequence[str], ring: Keyring | None = None) -> list[bytes]:
+    """``[encrypt(p) for p in plaintexts]``, with the random nonces drawn in one call."""
+    ring = ring or keyring()
+    seal = ring.ciphers[ring.current_id].encrypt
+    prefix = bytes([len(ring.current_id)]) + ring.current_id
+    nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+    return [
+        prefix + nonce + seal(nonce, plaintext.encode(), None)
+        for nonce, plaintext in zip(
+            (nonces[i : i + NONCE_BYTES] for i in range(0, len(nonces), NONCE_BYTES)), plaintexts, strict=True
+        )
+    ]
+
+
 def decrypt(token: bytes | memoryview, ring: Keyring | None = None) -> str:
     ring = ring or keyring()
     data = bytes(token)
@@ -89,6 +117,10 @@ def decrypt(token: bytes | memoryview, ring: Keyring | None = None) -> str:
 
 
 def blind_index(value: str, ring: Keyring | None = None) -> str:
+    """HMAC-SHA256(blind key, value), first 128 bits, hex (the same bytes as ``hmac.digest``)."""
     ring = ring or keyring()
-    # hmac.digest is the one-shot C path (no HMAC object per value); same bytes as hmac.new(...).
-    return hmac.digest(ring.blind_key, value.encode(), "sha256")[: BLIND_INDEX_HEX_LENGTH // 2].hex()
+    inner = ring._inner.copy()
+    inner.update(value.encode())
+    outer = ring._outer.copy()
+    outer.update(inner.digest())
+    return outer.digest()[: BLIND_INDEX_HEX_LENGTH // 2].hex()

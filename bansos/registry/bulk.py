@@ -6,8 +6,9 @@ Used by the file import (:mod:`bansos.registry.importer`) and the synthetic gene
 ciphertext (one keyring per call), the normalised name key, the village (a person's comes from the
 household), timestamps, provenance and the import run.
 
-* PostgreSQL: a batch of new rows is ``COPY``ed (binary) straight into the table, in a savepoint; if a
-  key already exists, the batch instead goes by ``COPY`` into a session-local TEMP staging table and one
+* PostgreSQL: rows are prepared as COPY text lines (escaped once, when prepared, so writing a batch is
+  one string join). A batch of new rows is ``COPY``ed straight into the table, in a savepoint; if a key
+  already exists, the batch instead goes by ``COPY`` into a session-local TEMP staging table and one
   ``INSERT ... SELECT ... ON CONFLICT (blind index) DO UPDATE ... WHERE (...) IS DISTINCT FROM (...)``.
 * SQLite: batched ``executemany`` of ``INSERT ... ON CONFLICT DO UPDATE ... WHERE (...) IS NOT (...)``.
 
@@ -59,8 +60,9 @@ PERSON_VALUE_COLUMNS: tuple[str, ...] = (
 )
 PERSON_PREPARED: tuple[str, ...] = ("nik_index", "nik_encrypted", *PERSON_VALUE_COLUMNS)
 META_COLUMNS: tuple[str, ...] = ("provenance", "import_run_id", "created_at", "updated_at")
+_LOOKED_UP = ("household_id", "village_id")
 
-# PostgreSQL types of the staging columns (binary COPY needs them).
+# PostgreSQL types of the staging columns.
 _PG_TYPES: dict[str, str] = {
     "kk_index": "text",
     "nik_index": "text",
@@ -102,9 +104,25 @@ class _Spec:
     def insert_columns(self) -> tuple[str, ...]:
         return (*self.prepared, *META_COLUMNS)
 
+    @property
+    def text_columns(self) -> tuple[str, ...]:
+        """The columns of a COPY text line: a person's household and village first (added when written),
+        then the key, the ciphertext and the rest."""
+        if self.key == "nik_index":
+            return ("household_id", "village_id", *(c for c in self.prepared if c not in _LOOKED_UP))
+        return self.prepared
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled (from the import's worker process) as the module's own constant: ``spec is PEOPLE``.
+        return (_spec_for_table, (self.table,))
+
 
 HOUSEHOLDS = _Spec(HOUSEHOLD_TABLE, "kk_index", HOUSEHOLD_PREPARED, HOUSEHOLD_VALUE_COLUMNS)
 PEOPLE = _Spec(PERSON_TABLE, "nik_index", PERSON_PREPARED, PERSON_VALUE_COLUMNS)
+
+
+def _spec_for_table(table: str) -> _Spec:
+    return HOUSEHOLDS if table == HOUSEHOLDS.table else PEOPLE
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -115,13 +133,22 @@ PEOPLE = _Spec(PERSON_TABLE, "nik_index", PERSON_PREPARED, PERSON_VALUE_COLUMNS)
 @dataclass
 class Prepared:
     """Rows with their blind index, ciphertext and name key computed: the CPU-heavy half of a write, which
-    needs no database (so a caller may prepare the next batch in a thread while the database writes)."""
+    needs no database (so a caller may prepare the next batch in a thread or process while the database
+    writes).
+
+    ``keys`` holds each row's blind index and, for people, ``kk_indexes`` their KK's. The rows themselves
+    are either ``rows`` (tuples in ``spec.prepared`` order, for SQLite) or ``lines``: each row's columns
+    as PostgreSQL COPY text (``spec.text_columns`` without the household and village of a person, which
+    are looked up when written), so that the writer sends them with one string join per batch."""
 
     spec: _Spec
-    rows: list[tuple[Any, ...]]
+    keys: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    lines: list[str] | None = None
+    kk_indexes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.keys)
 
 
 def upsert_households(
@@ -141,52 +168,111 @@ def upsert_people(
     return _upsert(prepare_people, write_people, rows, provenance, import_run_id)
 
 
-def prepare_households(rows: Sequence[Sequence[Any]]) -> Prepared:
-    """Household rows in target-column order: (kk_index, kk_encrypted, village_id, ...)."""
+def prepare_households(rows: Sequence[Sequence[Any]], *, text: bool | None = None) -> Prepared:
+    """Household rows in target-column order: (kk_index, kk_encrypted, village_id, ...). ``text``: COPY
+    text lines (the default on PostgreSQL) instead of tuples."""
     ring = crypto.keyring()
     blind_index, encrypt = crypto.blind_index, crypto.encrypt
-    prepared = []
-    for r in rows:
-        kk = r[0]
-        prepared.append((
-            blind_index(kk, ring), encrypt(kk, ring), r[1],
+    keys = [blind_index(r[0], ring) for r in rows]
+    if _text_wanted(text):
+        sealed = crypto.encrypt_many([r[0] for r in rows], ring)
+        lines = [
+            "\t".join((
+                key, _bytea(token), r[1],
+                _escape(r[2] or ""), _escape(r[3] or ""), _escape(r[4] or ""), _int_text(r[5]),
+                r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
+                r[13] or "",
+                _TF[bool(r[14])], _TF[bool(r[15])], _TF[bool(r[16])], _TF[bool(r[17])], _TF[bool(r[18])],
+                _NULL if r[19] is None else repr(float(r[19])), _int_text(r[20]), r[21] or "active",
+            ))
+            for key, token, r in zip(keys, sealed, rows, strict=True)
+        ]  # fmt: skip
+        return Prepared(HOUSEHOLDS, keys, lines=lines)
+    prepared = [
+        (
+            key, encrypt(r[0], ring), r[1],
             r[2] or "", r[3] or "", r[4] or "", r[5],
             r[6] or "", r[7] or "", r[8] or "", r[9] or "", r[10] or "", r[11] or "", r[12] or "",
             r[13] or "",
             bool(r[14]), bool(r[15]), bool(r[16]), bool(r[17]), bool(r[18]),
             r[19], r[20], r[21] or "active",
-        ))  # fmt: skip
-    return Prepared(HOUSEHOLDS, prepared)
+        )
+        for key, r in zip(keys, rows, strict=True)
+    ]  # fmt: skip
+    return Prepared(HOUSEHOLDS, keys, rows=prepared)
 
 
-def prepare_people(rows: Sequence[Sequence[Any]]) -> Prepared:
+def prepare_people(rows: Sequence[Sequence[Any]], *, text: bool | None = None) -> Prepared:
     """Person rows in target-column order, but with the KK's blind index where the household id and
-    village go (they are looked up when written): (nik_index, nik_encrypted, kk_index, full_name, ...)."""
+    village go (they are looked up when written): (nik_index, nik_encrypted, kk_index, full_name, ...).
+    ``text``: COPY text lines (the default on PostgreSQL) instead of tuples."""
     ring = crypto.keyring()
     blind_index, encrypt, name_key = crypto.blind_index, crypto.encrypt, _name_key
-    kk_indexes: dict[str, str] = {}
-    prepared = []
+    kk_cache: dict[str, str] = {}
+    kk_indexes = []
     for r in rows:
-        kk, nik, full_name = r[1], r[0], r[2]
-        kk_index = kk_indexes.get(kk)
+        kk_index = kk_cache.get(r[1])
         if kk_index is None:
-            kk_index = kk_indexes[kk] = blind_index(kk, ring)
-        prepared.append((
-            blind_index(nik, ring), encrypt(nik, ring), kk_index, full_name, name_key(full_name),
+            kk_index = kk_cache[r[1]] = blind_index(r[1], ring)
+        kk_indexes.append(kk_index)
+    keys = [blind_index(r[0], ring) for r in rows]
+    if _text_wanted(text):
+        sealed = crypto.encrypt_many([r[0] for r in rows], ring)
+        lines = [
+            "\t".join((
+                key, _bytea(token), _escape(r[2]), name_key(r[2]),
+                r[3], r[4].isoformat(), _escape(r[5] or ""), r[6], r[7], r[8] or "", r[9] or "",
+                r[10] or "", _TF[bool(r[11])], _TF[bool(r[12])], _TF[bool(r[13])], r[14] or "none",
+                _TF[bool(r[15])], _TF[bool(r[16])], _NULL if r[17] is None else r[17].isoformat(),
+            ))
+            for key, token, r in zip(keys, sealed, rows, strict=True)
+        ]  # fmt: skip
+        return Prepared(PEOPLE, keys, lines=lines, kk_indexes=kk_indexes)
+    prepared = [
+        (
+            key, encrypt(r[0], ring), kk_index, r[2], name_key(r[2]),
             r[3], r[4], r[5] or "", r[6], r[7], r[8] or "", r[9] or "", r[10] or "",
             bool(r[11]), bool(r[12]), bool(r[13]), r[14] or "none", bool(r[15]), bool(r[16]), r[17],
-        ))  # fmt: skip
-    return Prepared(PEOPLE, prepared)
+        )
+        for key, kk_index, r in zip(keys, kk_indexes, rows, strict=True)
+    ]  # fmt: skip
+    return Prepared(PEOPLE, keys, rows=prepared, kk_indexes=kk_indexes)
+
+
+# PostgreSQL COPY text format: tab-separated, \N for NULL, backslash escapes in values.
+_NULL = "\\N"
+_TF = ("f", "t")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _escape(value: str) -> str:
+    """Free text for a COPY text line (choices, codes, dates and numbers never need it)."""
+    return value.translate(_ESCAPES)
+
+
+def _bytea(value: bytes) -> str:
+    return "\\\\x" + value.hex()  # bytea hex input (\x...), its backslash escaped for COPY
+
+
+def _int_text(value: int | None) -> str:
+    return _NULL if value is None else str(int(value))
+
+
+def _text_wanted(text: bool | None) -> bool:
+    """COPY text lines unless told otherwise on PostgreSQL (reading the backend's name needs no query)."""
+    return connection.vendor == "postgresql" if text is None else text
 
 
 def write_households(prepared: Prepared, *, provenance: str, import_run_id: int | None = None) -> BulkResult:
     """Upsert prepared households (see :func:`prepare_households`) in one transaction."""
     result = BulkResult()
     now = timezone.now()
+    items = _items(prepared)
     with transaction.atomic():
-        for start in range(0, len(prepared.rows), BATCH_SIZE):
-            batch = prepared.rows[start : start + BATCH_SIZE]
-            unique = list({row[0]: row for row in batch}.values())  # the last of equal keys wins
+        for start in range(0, len(prepared), BATCH_SIZE):
+            keys = prepared.keys[start : start + BATCH_SIZE]
+            batch = items[start : start + BATCH_SIZE]
+            unique = list(dict(zip(keys, batch, strict=True)).values())  # the last of equal keys wins
             result.duplicates += len(batch) - len(unique)
             _add(result, _write(HOUSEHOLDS, unique, provenance, import_run_id, now), len(unique))
     return result
@@ -194,25 +280,37 @@ def write_households(prepared: Prepared, *, provenance: str, import_run_id: int 
 
 def write_people(prepared: Prepared, *, provenance: str, import_run_id: int | None = None) -> BulkResult:
     """Upsert prepared people (see :func:`prepare_people`) in one transaction; their household and village
-    come from the household with their KK. Positions in ``missing_household`` index ``prepared.rows``."""
+    come from the household with their KK. Positions in ``missing_household`` index the prepared rows."""
     result = BulkResult()
     now = timezone.now()
+    items = _items(prepared)
+    text = prepared.lines is not None
     with transaction.atomic():
-        for start in range(0, len(prepared.rows), BATCH_SIZE):
-            batch = prepared.rows[start : start + BATCH_SIZE]
-            households = _households_by_kk_index({row[2] for row in batch})
-            unique: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(prepared), BATCH_SIZE):
+            keys = prepared.keys[start : start + BATCH_SIZE]
+            kk_indexes = prepared.kk_indexes[start : start + BATCH_SIZE]
+            batch = items[start : start + BATCH_SIZE]
+            households = _households_by_kk_index(set(kk_indexes))
+            unique: dict[str, Any] = {}
             missing_before = len(result.missing_household)
-            for position, row in enumerate(batch, start):
-                household = households.get(row[2])
+            for position, (key, kk_index, item) in enumerate(
+                zip(keys, kk_indexes, batch, strict=True), start
+            ):
+                household = households.get(kk_index)
                 if household is None:
                     result.missing_household.append(position)
+                elif text:
+                    unique[key] = f"{household[0]}\t{household[1]}\t{item}"
                 else:
-                    unique[row[0]] = (row[0], row[1], *household, *row[3:])
+                    unique[key] = (item[0], item[1], *household, *item[3:])
             missing = len(result.missing_household) - missing_before
             result.duplicates += len(batch) - len(unique) - missing
             _add(result, _write(PEOPLE, list(unique.values()), provenance, import_run_id, now), len(unique))
     return result
+
+
+def _items(prepared: Prepared) -> Sequence[Any]:
+    return prepared.rows if prepared.lines is None else prepared.lines
 
 
 def existing_kks(kks: Iterable[str]) -> set[str]:
@@ -263,18 +361,23 @@ def _batches(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
 
 def _write(
     spec: _Spec,
-    prepared: list[tuple[Any, ...]],
+    prepared: list[Any],
     provenance: str,
     import_run_id: int | None,
     now: datetime.datetime,
 ) -> tuple[int, int]:
-    """Upsert prepared rows; return (inserted, updated)."""
+    """Upsert prepared rows (COPY text lines on PostgreSQL, tuples on SQLite); return (inserted, updated)."""
     if not prepared:
         return 0, 0
-    if connection.vendor == "postgresql":
+    text = isinstance(prepared[0], str)
+    if connection.vendor == "postgresql" and text:
         return _pg_write(spec, prepared, provenance, import_run_id, now)
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not text:
         return _sqlite_write(spec, prepared, provenance, import_run_id, now)
+    if connection.vendor in ("postgresql", "sqlite"):
+        raise ValueError(
+            f"rows prepared as {'text' if text else 'tuples'} cannot be written to {connection.vendor}"
+        )
     raise NotImplementedError(f"bulk writes are not implemented for {connection.vendor}")
 
 
@@ -346,26 +449,19 @@ def _pg_stage_table(spec: _Spec) -> str:
 
 def _pg_write(
     spec: _Spec,
-    prepared: list[tuple[Any, ...]],
+    lines: list[str],
     provenance: str,
     import_run_id: int | None,
     now: datetime.datetime,
 ) -> tuple[int, int]:
-    if _pg_copy_new(spec, prepared, provenance, import_run_id, now):
-        return len(prepared), 0
-    return _pg_upsert(spec, prepared, provenance, import_run_id, now)
-
-
-def _fast_bytea(cursor: Any) -> None:
-    """Dump bytes to bytea with psycopg's C dumper on this cursor (by type oid psycopg would otherwise
-    pick its DB-API ``Binary`` dumper, written in Python: a visible cost at a million rows)."""
-    dumper = cursor.adapters.get_dumper(bytes, psycopg.adapt.PyFormat.BINARY)
-    cursor.adapters.register_dumper(bytes, dumper)
+    if _pg_copy_new(spec, lines, provenance, import_run_id, now):
+        return len(lines), 0
+    return _pg_upsert(spec, lines, provenance, import_run_id, now)
 
 
 def _pg_copy_new(
     spec: _Spec,
-    prepared: list[tuple[Any, ...]],
+    lines: list[str],
     provenance: str,
     import_run_id: int | None,
     now: datetime.datetime,
@@ -373,23 +469,13 @@ def _pg_copy_new(
     """The fast path for a batch of new rows (a first load, new people): COPY straight into the table,
     in a savepoint. On the first key that already exists (or is being inserted by someone else) the
     savepoint is rolled back and False returned: nothing was written, the upsert path takes over."""
-    types = [
-        *(_PG_TYPES.get(column, "text") for column in spec.prepared),
-        "text",
-        "int8",
-        "timestamptz",
-        "timestamptz",
-    ]
-    meta = (provenance, import_run_id, now, now)
-    sql = f"COPY {spec.table} ({', '.join(spec.insert_columns)}) FROM STDIN (FORMAT BINARY)"
+    stamp = now.isoformat()
+    run = _NULL if import_run_id is None else str(import_run_id)
+    end = f"\t{provenance}\t{run}\t{stamp}\t{stamp}\n"  # the same meta columns end every line
+    sql = f"COPY {spec.table} ({', '.join((*spec.text_columns, *META_COLUMNS))}) FROM STDIN"
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            _fast_bytea(cursor.cursor)
-            with cursor.cursor.copy(sql) as copy:
-                copy.set_types(types)
-                write_row = copy.write_row
-                for row in prepared:
-                    write_row(row + meta)
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            copy.write(end.join(lines) + end)
     except psycopg.errors.UniqueViolation:
         return False
     return True
@@ -397,7 +483,7 @@ def _pg_copy_new(
 
 def _pg_upsert(
     spec: _Spec,
-    prepared: list[tuple[Any, ...]],
+    lines: list[str],
     provenance: str,
     import_run_id: int | None,
     now: datetime.datetime,
@@ -409,12 +495,8 @@ def _pg_upsert(
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ({definition})")
         cursor.execute(f"TRUNCATE {stage}")
-        _fast_bytea(cursor.cursor)
-        with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
-            write_row = copy.write_row
-            for row in prepared:
-                write_row(row)
+        with cursor.cursor.copy(f"COPY {stage} ({', '.join(spec.text_columns)}) FROM STDIN") as copy:
+            copy.write("\n".join(lines) + "\n")
         moved = spec is HOUSEHOLDS
         cursor.execute(
             f"""

@@ -11,8 +11,11 @@
   checkpoint in its :class:`~bansos.registry.models.ImportRun`, so an interrupted import resumes where it
   stopped (run it again with the same files: the fingerprint finds the run) and a completed one is not
   repeated unless forced.
-* Reading and validating the next chunk runs in a background thread while the database writes the
-  current one.
+* Reading, validating and preparing the next chunks runs in a forked worker process (large files on
+  PostgreSQL) or a background thread while the database writes the current one.
+* On PostgreSQL, empty registry tables are filled in an initial load: one transaction holding the tables'
+  locks, with their secondary indexes and unique/foreign-key constraints dropped and built again at the
+  end (:mod:`bansos.registry.initial_load`); interrupted, it leaves the tables as they were (empty).
 * The run is audited: ``registry.import_started`` when a run is created and ``registry.imported`` when it
   completes (counts only, never a NIK or KK); every written row carries the run as provenance.
 """
@@ -43,8 +46,9 @@ from bansos.core.audit import Actor, actor_label, record
 from bansos.core.errors import DomainError
 from bansos.core.logging import redact
 from bansos.regions.models import District, Village
-from bansos.registry import bulk, formats
-from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
+from bansos.registry import bulk, formats, worker
+from bansos.registry import initial_load as pg_initial_load
+from bansos.registry.identifiers import IdentifierError, nik_agrees, parse_kk, parse_nik
 from bansos.registry.models import Household, ImportRun, Person, Provenance
 from bansos.registry.names import clean_full_name
 
@@ -58,6 +62,7 @@ SWITCH_INTERVAL = 0.0005  # seconds; see _responsive_threads
 REJECT_COLUMNS = ("file", "row", "code", "reason", "column")
 HOUSEHOLD_REQUIRED = ("kk", "village_code")
 PERSON_REQUIRED = ("nik", "kk", "full_name", "sex", "birth_date", "relationship", "marital_status")
+PROCESS_MIN_BYTES = 4 << 20  # smaller files are done before a worker process would pay off
 FIRST_DATA_ROW = 2  # the header is row 1, in Parquet files too (so a converted file keeps its numbers)
 MAX_INT = 2_147_483_647
 
@@ -129,6 +134,8 @@ class ImportReport:
     households: Counts = field(default_factory=Counts)
     people: Counts = field(default_factory=Counts)
     rejects_path: Path | None = None
+    preparation: str = ""  # where rows were validated and prepared: "process", "thread" or "inline"
+    initial_load: bool = False  # loaded into empty tables in one transaction, indexes built at the end
 
     @property
     def rejected(self) -> int:
@@ -168,8 +175,15 @@ def registry_import(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = True,
     force: bool = False,
+    worker_process: bool | None = None,
+    initial_load: bool = True,
 ) -> ImportReport:
-    """Import (or resume importing) a households file and a people file; see the module docstring."""
+    """Import (or resume importing) a households file and a people file; see the module docstring.
+
+    ``worker_process``: read, validate and prepare in a forked worker process (True), in a thread (False),
+    or let the import choose (None: a process for files of more than PROCESS_MIN_BYTES on PostgreSQL).
+    ``initial_load``: on PostgreSQL, when the registry tables are empty, load them in one transaction with
+    their indexes rebuilt at the end (:mod:`bansos.registry.initial_load`); False never does."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)
@@ -194,42 +208,108 @@ def registry_import(
         rejects.writerow(REJECT_COLUMNS)
         try:
             villages, districts, today = reference_data()
-            # Each file is read, validated and prepared in its own thread (people from the moment the first
-            # households reach the database), so the people are ready when the households are written;
-            # the database work stays in this thread.
-            # Each file is read, validated and prepared in a thread of its own (the people once all the
-            # households are read), ahead of the database work, which stays in this thread. Not on
-            # SQLite: it runs in this process and gives up the GIL for every row it steps through, so a
-            # busy reader thread would make each row wait for the interpreter (a convoy).
-            threaded = connection.vendor != "sqlite"
-            people_chunks = Prefetch(
-                prepared_chunks(
-                    validated_chunks(people_file, Validator(villages, districts, today).person, chunk_size),
-                    run.people_done,
-                    bulk.prepare_people,
+            kk_cache: dict[str, str | IdentifierError] = {}  # parsed once for both files
+            household_items = prepared_chunks(
+                validated_chunks(
+                    households_file, Validator(villages, districts, today, kk_cache).household, chunk_size
                 ),
-                start=False,
-                threaded=threaded,
+                run.households_done,
+                bulk.prepare_households,
             )
-            household_chunks = Prefetch(
-                prepared_chunks(
-                    validated_chunks(
-                        households_file, Validator(villages, districts, today).household, chunk_size
-                    ),
-                    run.households_done,
-                    bulk.prepare_households,
+            people_items = prepared_chunks(
+                validated_chunks(
+                    people_file, Validator(villages, districts, today, kk_cache).person, chunk_size
                 ),
-                then=people_chunks.start,
-                threaded=threaded,
+                run.people_done,
+                bulk.prepare_people,
             )
-            with household_chunks, people_chunks, _responsive_threads(threaded):
-                _import_households(run, households_file, household_chunks, rejects, report, progress)
-                _import_people(run, people_file, people_chunks, rejects, report, progress)
+            sources = (households_file, household_items), (people_file, people_items)
+            process = _use_worker_process(worker_process, households_file, people_file)
+
+            def phases(indexes: Callable[[str], Any]) -> None:
+                if process:
+                    _import_in_process(run, *sources, rejects, report, progress, indexes)
+                else:
+                    _import_in_threads(run, *sources, rejects, report, progress, indexes)
+
+            if not (initial_load and _initial_load(run, report, phases)):
+                phases(_indexes_kept)
         except BaseException:
             _mark_failed(run)
             raise
     _finish_run(run, report, actor)
     return report
+
+
+def _use_worker_process(requested: bool | None, *sources: Source) -> bool:
+    if requested is not None:
+        return requested and worker.available()
+    size = sum(source.path.stat().st_size for source in sources)
+    return connection.vendor == "postgresql" and size > PROCESS_MIN_BYTES and worker.available()
+
+
+def _initial_load(
+    run: ImportRun, report: ImportReport, phases: Callable[[Callable[[str], Any]], None]
+) -> bool:
+    """Run the phases as an initial load if this run may be one (PostgreSQL, nothing written yet, both
+    tables empty): all in one transaction holding the tables' locks. False (nothing done) otherwise."""
+    fresh = not (run.households_done or run.people_done)
+    if connection.vendor != "postgresql" or not fresh or not pg_initial_load.tables_empty():
+        return False
+    with transaction.atomic():
+        if not pg_initial_load.lock_empty_tables():  # someone wrote in between: import the ordinary way
+            return False
+        report.initial_load = True
+        phases(pg_initial_load.indexes_deferred)
+    return True
+
+
+@contextlib.contextmanager
+def _indexes_kept(table: str) -> Iterator[None]:
+    yield
+
+
+def _import_in_process(
+    run: ImportRun,
+    households: tuple[Source, Iterator[Chunk]],
+    people: tuple[Source, Iterator[Chunk]],
+    rejects: Any,
+    report: ImportReport,
+    progress: bool,
+    indexes: Callable[[str], Any],
+) -> None:
+    """Both files are read, validated and prepared in a child process, on the other core, ahead of the
+    database work, which stays in this process."""
+    report.preparation = "process"
+    with worker.ProcessStreams([households[1], people[1]]) as streams:
+        with indexes(bulk.HOUSEHOLD_TABLE):
+            _import_households(run, households[0], streams.stream(0), rejects, report, progress)
+        with indexes(bulk.PERSON_TABLE):
+            _import_people(run, people[0], streams.stream(1), rejects, report, progress)
+
+
+def _import_in_threads(
+    run: ImportRun,
+    households: tuple[Source, Iterator[Chunk]],
+    people: tuple[Source, Iterator[Chunk]],
+    rejects: Any,
+    report: ImportReport,
+    progress: bool,
+    indexes: Callable[[str], Any],
+) -> None:
+    """Each file is read, validated and prepared in a thread of its own (the people once all the
+    households are read), ahead of the database work, which stays in this thread. Not on SQLite: it runs
+    in this process and gives up the GIL for every row it steps through, so a busy reader thread would
+    make each row wait for the interpreter (a convoy)."""
+    threaded = connection.vendor != "sqlite"
+    report.preparation = "thread" if threaded else "inline"
+    people_chunks = Prefetch(people[1], start=False, threaded=threaded)
+    household_chunks = Prefetch(households[1], then=people_chunks.start, threaded=threaded)
+    with household_chunks, people_chunks, _responsive_threads(threaded):
+        with indexes(bulk.HOUSEHOLD_TABLE):
+            _import_households(run, households[0], household_chunks, rejects, report, progress)
+        with indexes(bulk.PERSON_TABLE):
+            _import_people(run, people[0], people_chunks, rejects, report, progress)
 
 
 def default_rejects_path(people_path: Path) -> Path:
@@ -342,6 +422,7 @@ class Chunk:
     end: int  # data rows read so far (the checkpoint after this chunk)
     accepted: list[tuple[int, int, tuple[Any, ...]]]  # (data index, row number, typed row)
     rejects: list[Reject]
+    accepted_count: int = 0  # len(accepted), kept when ``accepted`` is dropped after preparing
     done: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # written by an earlier attempt
     todo: list[int] = field(default_factory=list)  # row numbers of the rows in ``prepared``
     prepared: bulk.Prepared | None = None  # None when the whole chunk was written by an earlier attempt
@@ -413,11 +494,13 @@ def prepared_chunks(
             todo = [(number, row) for index, number, row in chunk.accepted if index >= done]
             chunk.todo = [number for number, _row in todo]
             chunk.prepared = prepare([row for _number, row in todo])
+        chunk.accepted_count = len(chunk.accepted)
+        chunk.accepted = []  # not needed any more (and not worth sending to another process)
         yield chunk
 
 
 def _count_read(counts: Counts, chunk: Chunk) -> int:
-    rows = len(chunk.accepted) + len(chunk.rejects)
+    rows = chunk.accepted_count + len(chunk.rejects)
     counts.read += rows
     counts.rejected += len(chunk.rejects)
     return rows
@@ -814,6 +897,25 @@ _PERSON_BOOL_POSITIONS = [
 ]
 
 
+# The cells a usual household or person row has, as stored (see Validator._usual_household/_usual_person).
+_FLOOR = HOUSEHOLD_CHOICES["floor_type"] | {""}
+_WALL = HOUSEHOLD_CHOICES["wall_type"] | {""}
+_ROOF = HOUSEHOLD_CHOICES["roof_type"] | {""}
+_WATER = HOUSEHOLD_CHOICES["water_source"] | {""}
+_SANITATION = HOUSEHOLD_CHOICES["sanitation"] | {""}
+_LIGHTING = HOUSEHOLD_CHOICES["lighting"] | {""}
+_FUEL = HOUSEHOLD_CHOICES["cooking_fuel"] | {""}
+_TENURE = HOUSEHOLD_CHOICES["tenure"] | {""}
+_STATUS = HOUSEHOLD_CHOICES["status"]
+_SEXES = PERSON_CHOICES["sex"]
+_RELATIONSHIPS = PERSON_CHOICES["relationship"]
+_MARITAL = PERSON_CHOICES["marital_status"]
+_EDUCATION = PERSON_CHOICES["education"] | {""}
+_SCHOOLING = PERSON_CHOICES["schooling"] | {""}
+_OCCUPATION = PERSON_CHOICES["occupation"] | {""}
+_DISABILITY = PERSON_CHOICES["disability"]
+
+
 def _shown(value: Any) -> str:
     """A cell value quoted back in a reason: shortened, and masked if it looks like a NIK/KK."""
     return redact(str(value).strip()[:40])
@@ -940,12 +1042,19 @@ class Validator:
     already have a head of family. Safe to use from one thread at a time; it never touches the database.
     """
 
-    def __init__(self, villages: frozenset[str], districts: frozenset[str], today: datetime.date) -> None:
+    def __init__(
+        self,
+        villages: frozenset[str],
+        districts: frozenset[str],
+        today: datetime.date,
+        kk_cache: dict[str, str | IdentifierError] | None = None,
+    ) -> None:
         self.villages, self.districts, self.today = villages, districts, today
         self.kks_seen: set[int] = set()
         self.niks_seen: set[int] = set()
         self.heads: set[int] = set()
-        self._kk_cache: dict[str, str | IdentifierError] = {}
+        # KK value -> cleaned KK or its error; may be shared (the people's KKs are the households').
+        self._kk_cache: dict[str, str | IdentifierError] = {} if kk_cache is None else kk_cache
 
     def kk(self, value: Any) -> str:
         """The cleaned KK, parsed once per distinct value (a KK repeats on every member's row)."""
@@ -964,6 +1073,69 @@ class Validator:
         return cached
 
     def household(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        row = self._usual_household(values)
+        return row if row is not None else self._household(values)
+
+    def _usual_household(self, values: Sequence[Any]) -> tuple[Any, ...] | None:
+        """Like :meth:`_usual_person`, for a household row: the row :meth:`_household` would give when every
+        cell is in its usual clean form and passes every rule, else None (and no state changed)."""
+        (
+            kk, village, address, rt, rw, area, floor, wall, roof, water, sanitation, lighting, fuel,
+            tenure, motorcycle, car, refrigerator, land, livestock, score, decile, status,
+        ) = values  # fmt: skip
+        if (
+            floor not in _FLOOR or wall not in _WALL or roof not in _ROOF or water not in _WATER
+            or sanitation not in _SANITATION or lighting not in _LIGHTING or fuel not in _FUEL
+            or tenure not in _TENURE
+            or type(village) is not str or type(address) is not str or type(rt) is not str
+            or type(rw) is not str or type(area) is not str or type(score) is not str
+            or type(decile) is not str or type(status) is not str
+        ):  # fmt: skip
+            return None
+        flags = (
+            _BOOLEANS.get(motorcycle), _BOOLEANS.get(car), _BOOLEANS.get(refrigerator), _BOOLEANS.get(land),
+            _BOOLEANS.get(livestock),
+        )  # fmt: skip
+        if None in flags:
+            return None
+        village, address, rt, rw = village.strip(), address.strip(), rt.strip(), rw.strip()
+        if village not in self.villages or len(address) > 255 or len(rt) > 3 or len(rw) > 3:
+            return None
+        if area == "":
+            floor_area = None
+        elif area.isascii() and area.isdigit() and int(area) <= MAX_INT:
+            floor_area = int(area)
+        else:
+            return None
+        if decile == "":
+            tenth = None
+        elif decile.isascii() and decile.isdigit() and 1 <= int(decile) <= 10:
+            tenth = int(decile)
+        else:
+            return None
+        try:
+            welfare = None if score == "" else float(score)
+        except ValueError:
+            return None
+        if welfare is not None and not math.isfinite(welfare):
+            return None
+        if status == "":
+            status = "active"
+        elif status not in _STATUS:
+            return None
+        try:
+            kk = self.kk(kk)
+        except RowError:
+            return None
+        if int(kk) in self.kks_seen:
+            return None
+        self.kks_seen.add(int(kk))
+        return (
+            kk, village, address, rt, rw, floor_area, floor, wall, roof, water, sanitation, lighting, fuel,
+            tenure, *flags, welfare, tenth, status,
+        )  # fmt: skip
+
+    def _household(self, values: Sequence[Any]) -> tuple[Any, ...]:
         kk = self.kk(values[0])
         if int(kk) in self.kks_seen:
             raise RowError("kk", "kk.duplicate", MSG_KK_DUPLICATE)
@@ -989,6 +1161,67 @@ class Validator:
         return tuple(row)
 
     def person(self, values: Sequence[Any]) -> tuple[Any, ...]:
+        row = self._usual_person(values)
+        return row if row is not None else self._person(values)
+
+    def _usual_person(self, values: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The row of a person whose every cell is in its usual clean form (ISO dates, choice codes as
+        listed, 0/1, a 16-digit NIK) and passes every rule, with no function call per cell; None when
+        anything is unusual, for :meth:`_person` to decide. It gives the row :meth:`_person` would give,
+        and changes no state unless it gives one."""
+        (
+            nik, kk, name, sex, born, place, relationship, marital, education, schooling, occupation,
+            civil_servant, military, police, disability, chronic, pregnant, died,
+        ) = values  # fmt: skip
+        today = self.today
+        if (
+            sex not in _SEXES or relationship not in _RELATIONSHIPS or marital not in _MARITAL
+            or education not in _EDUCATION or schooling not in _SCHOOLING
+            or occupation not in _OCCUPATION or disability not in _DISABILITY
+            or type(born) is not str or len(born) != 10 or born[4] != "-" or born[7] != "-"
+            or type(nik) is not str or type(name) is not str or type(place) is not str
+        ):  # fmt: skip
+            return None
+        flags = (
+            _BOOLEANS.get(civil_servant), _BOOLEANS.get(military), _BOOLEANS.get(police),
+            _BOOLEANS.get(chronic), _BOOLEANS.get(pregnant),
+        )  # fmt: skip
+        if None in flags:
+            return None
+        try:
+            birth_date = datetime.date.fromisoformat(born)
+            deceased = None if died == "" or died is None else datetime.date.fromisoformat(died)
+        except (TypeError, ValueError):
+            return None
+        if (
+            birth_date > today
+            or (deceased is not None and (len(died) != 10 or deceased > today or deceased < birth_date))
+            or not nik_agrees(nik, sex=sex, birth_date=birth_date, today=today, district_codes=self.districts)
+            or int(nik) in self.niks_seen
+        ):
+            return None
+        try:
+            kk = self.kk(kk)
+        except RowError:
+            return None
+        full_name = clean_full_name(name)
+        birth_place = place.strip()
+        if (
+            not full_name
+            or len(full_name) > 150
+            or len(birth_place) > 100
+            or (relationship == "head" and int(kk) in self.heads)
+        ):
+            return None
+        self.niks_seen.add(int(nik))
+        if relationship == "head":
+            self.heads.add(int(kk))
+        return (
+            nik, kk, full_name, sex, birth_date, birth_place, relationship, marital, education, schooling,
+            occupation, flags[0], flags[1], flags[2], disability, flags[3], flags[4], deceased,
+        )  # fmt: skip
+
+    def _person(self, values: Sequence[Any]) -> tuple[Any, ...]:
         today = self.today
         try:
             sex = _choice(values[3], "sex", PERSON_CHOICES["sex"], required=True)

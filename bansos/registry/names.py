@@ -7,6 +7,7 @@ Siti/Sitti; Nur/Noor; doubled letters (Ahmad/Achmad, Abdullah/Abdulah); old spel
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -52,6 +53,7 @@ _WORD_VARIANTS: dict[str, str] = {
 _OLD_SPELLINGS = (("dj", "j"), ("tj", "c"), ("oe", "u"), ("sj", "sy"), ("ch", "kh"))
 
 
+@functools.lru_cache(maxsize=100_000)  # words repeat far more than whole names
 def _fold_word(word: str) -> str:
     word = _WORD_VARIANTS.get(word, word)
     for old, new in _OLD_SPELLINGS:

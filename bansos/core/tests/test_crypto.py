@@ -1,4 +1,5 @@
 import base64
+import hmac
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -27,6 +28,15 @@ def test_blind_index_is_keyed_deterministic_and_short() -> None:
     assert crypto.blind_index(NIK, ring_one) != crypto.blind_index(NIK, ring_two)
     assert len(crypto.blind_index(NIK, ring_one)) == 32
     assert crypto.blind_index(NIK, ring_one) != crypto.blind_index("3171014506850002", ring_one)
+
+
+def test_blind_index_is_hmac_sha256_truncated_to_128_bits() -> None:
+    """The precomputed-pad implementation gives exactly the bytes of the standard HMAC (stored indexes
+    stay valid)."""
+    ring = crypto.parse_keyring(f"k1:{KEY_A}", BLIND)
+    for value in (NIK, "", "3171011506850001", "x" * 200):
+        expected = hmac.digest(b"c" * 32, value.encode(), "sha256")[:16].hex()
+        assert crypto.blind_index(value, ring) == expected
 
 
 def test_key_rotation_old_ciphertexts_still_decrypt() -> None:
@@ -76,3 +86,11 @@ def test_logging_filter_applies_to_configured_handlers(caplog: pytest.LogCapture
     finally:
         logger.removeHandler(handler)
     assert records == ["nik 3171************ not found"]
+
+
+def test_encrypt_many_gives_independent_tokens_that_decrypt() -> None:
+    values = [NIK, NIK, "3171011506850001", ""]
+    tokens = crypto.encrypt_many(values)
+    assert [crypto.decrypt(token) for token in tokens] == values
+    assert len(set(tokens)) == len(tokens)  # a fresh nonce each
+    assert crypto.encrypt_many([]) == []

@@ -262,8 +262,8 @@ def test_prepare_needs_no_database_and_write_reports_prepared_positions(
     result = bulk.write_people(prepared, provenance="import")
 
     assert len(prepared) == 4
-    assert prepared.rows[0][0] == crypto.blind_index(people[0][0])
-    assert crypto.decrypt(prepared.rows[0][1]) == people[0][0]
+    assert prepared.keys[0] == crypto.blind_index(people[0][0])
+    assert prepared.kk_indexes[1] == crypto.blind_index(households[1][0])
     assert (result.inserted, result.duplicates, result.missing_household) == (2, 1, [1])
 
 
@@ -278,3 +278,30 @@ def test_a_batch_of_new_and_existing_rows_inserts_the_new_and_keeps_the_rest() -
     assert (result.inserted, result.updated, result.unchanged) == (2, 0, 1)
     assert snapshot()["people"][:1] == before
     assert Person.objects.count() == 3
+
+
+def test_free_text_with_copy_special_characters_is_stored_as_given() -> None:
+    """Backslashes, tabs, line breaks and quotes survive the COPY text format (PostgreSQL) unchanged, and
+    an identical second write is still no change."""
+    kk = kk_number(9)
+    tricky = 'Jl. A\\B\t"C"\nD\r\\N'
+    households = [household_row(kk, address=tricky, rt="\\", rw="\t", welfare_score=0.1 + 0.2, decile=10)]
+    people = [
+        person_row(nik_number(9), kk, full_name="O\\'BRIEN \\N", birth_place=tricky),
+        person_row(
+            nik_number(10), kk, relationship="child", birth_place="", deceased_date=datetime.date(2020, 1, 2)
+        ),
+    ]
+
+    bulk.upsert_households(households, provenance="import")
+    bulk.upsert_people(people, provenance="import")
+    again = bulk.upsert_people(people, provenance="import")
+
+    household = Household.objects.get()
+    assert (household.address, household.rt, household.rw) == (tricky, "\\", "\t")
+    assert (household.welfare_score, household.decile) == (0.1 + 0.2, 10)
+    first, second = Person.objects.order_by("id")
+    assert (first.full_name, first.birth_place, first.deceased_date) == ("O\\'BRIEN \\N", tricky, None)
+    assert (second.birth_place, second.deceased_date) == ("", datetime.date(2020, 1, 2))
+    assert (first.nik, second.nik) == (nik_number(9), nik_number(10))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)

@@ -3,9 +3,11 @@ and property-based round trips. Pure Python, no database."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -21,6 +23,7 @@ from bansos.registry.identifiers import (
     is_valid_nik,
     kk_for,
     known_district_codes,
+    nik_agrees,
     nik_for,
     parse_kk,
     parse_nik,
@@ -663,3 +666,64 @@ def test_any_sixteen_digits_parse_or_raise_identifier_error(
     except IdentifierError as error:
         assert error.code in {"kk.area_unknown", "kk.issue_date_invalid", "kk.serial_zero"}
         assert_no_leak(error, value)
+
+
+DISTRICTS_FOR_AGREEMENT = frozenset({"317101", "110101"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    district=st.sampled_from(["317101", "110101", "999999"]),
+    day_code=st.integers(0, 75),
+    month=st.integers(0, 13),
+    year2=st.integers(0, 99),
+    serial=st.integers(0, 3),
+    sex=st.sampled_from(["M", "F", "X"]),
+    birth_date=st.dates(datetime.date(1800, 1, 1), datetime.date(2030, 12, 31)),
+    today=st.dates(datetime.date(1999, 1, 1), datetime.date(2120, 12, 31)),
+    shift=st.booleans(),
+)
+def test_nik_agrees_only_when_parse_nik_succeeds_with_that_nik_and_birth_date(
+    district: str,
+    day_code: int,
+    month: int,
+    year2: int,
+    serial: int,
+    sex: str,
+    birth_date: datetime.date,
+    today: datetime.date,
+    shift: bool,
+) -> None:
+    if shift:  # often a birth date that matches the digits, so agreement is actually reached
+        day = day_code - 40 if sex == "F" else day_code
+        with contextlib.suppress(ValueError):
+            birth_date = birth_date.replace(
+                month=month, day=day, year=birth_date.year - birth_date.year % 100 + year2
+            )
+    nik = f"{district}{day_code:02d}{month:02d}{year2:02d}{serial:04d}"
+    options: dict[str, Any] = {"today": today, "district_codes": DISTRICTS_FOR_AGREEMENT}
+    if not nik_agrees(nik, sex=sex, birth_date=birth_date, **options):
+        return
+    parsed = parse_nik(nik, sex=sex, birth_date=birth_date, **options)
+    assert (parsed.nik, parsed.birth_date) == (nik, birth_date)
+
+
+def test_nik_agrees_with_the_usual_nik_and_says_no_to_the_rest() -> None:
+    today = datetime.date(2026, 11, 23)
+    options: dict[str, Any] = {"today": today, "district_codes": DISTRICTS_FOR_AGREEMENT}
+    born = datetime.date(1985, 6, 15)
+    assert nik_agrees("3171011506850001", sex="M", birth_date=born, **options)
+    assert nik_agrees("3171015506850001", sex="F", birth_date=born, **options)
+    assert nik_agrees("3171012902000001", sex="M", birth_date=datetime.date(2000, 2, 29), **options)
+    assert nik_agrees("3171011506250001", sex="M", birth_date=datetime.date(1925, 6, 15), **options)
+    for nik, sex, birth_date in [
+        ("3171 0115 0685 0001", "M", born),  # needs cleaning: the full parse decides
+        ("3171011506850001", "F", born),
+        ("3171015506850001", "M", born),
+        ("3171011506850000", "M", born),
+        ("9999991506850001", "M", born),
+        ("3171011506850001", "M", datetime.date(1785, 6, 15)),  # two centuries back
+        ("3171011506850001", "M", datetime.date(1985, 6, 16)),
+        ("3171011512260001", "M", datetime.date(2026, 12, 15)),  # after today
+    ]:
+        assert not nik_agrees(nik, sex=sex, birth_date=birth_date, **options)

@@ -21,7 +21,7 @@ from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
 from bansos.registry import bulk, formats
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
-from bansos.registry.importer import ImportReport, Prefetch, registry_import
+from bansos.registry.importer import ImportReport, Prefetch, Validator, reference_data, registry_import
 from bansos.registry.models import Household, ImportRun, Person
 from bansos.registry.tests.test_bulk import (
     GAMBIR,
@@ -425,11 +425,15 @@ def uninterrupted(households: Path, people: Path) -> tuple[dict[str, Any], list[
     return state, rejects
 
 
+@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
 def test_interrupted_import_resumes_from_its_checkpoint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_process: bool
 ) -> None:
     households, people = bigger_files(tmp_path)
     expected_state, expected_rejects = uninterrupted(households, people)
+    monkeypatch.setattr(
+        "bansos.registry.importer._use_worker_process", lambda requested, *sources: worker_process
+    )
     real_write = bulk.write_people
     calls: list[int] = []
 
@@ -441,7 +445,7 @@ def test_interrupted_import_resumes_from_its_checkpoint(
 
     monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="power cut"):
-        run_import(households, people, chunk_size=2)
+        run_import(households, people, chunk_size=2, initial_load=False)
     run = ImportRun.objects.get()
     assert (run.status, run.households_done, run.people_done, run.rejected) == ("failed", 3, 2, 1)
     assert Person.objects.count() == 1  # the first chunk: one person written, one rejected
@@ -454,7 +458,7 @@ def test_interrupted_import_resumes_from_its_checkpoint(
 
     monkeypatch.setattr(bulk, "write_people", spy)
 
-    report = run_import(households, people, chunk_size=2)
+    report = run_import(households, people, chunk_size=2, initial_load=False)
 
     assert report.resumed and report.run_id == run.pk
     assert (report.people.skipped, report.people.inserted, report.people.unchanged) == (2, 6, 0)
@@ -477,13 +481,13 @@ def test_import_interrupted_among_households_resumes_there(
     kk3_index = crypto.blind_index(KK3)
 
     def crash(prepared: bulk.Prepared, **options: Any) -> bulk.BulkResult:
-        if any(row[0] == kk3_index for row in prepared.rows):
+        if kk3_index in prepared.keys:
             raise KeyboardInterrupt
         return real_write(prepared, **options)
 
     monkeypatch.setattr(bulk, "write_households", crash)
     with pytest.raises(KeyboardInterrupt):
-        run_import(households, people, chunk_size=2)
+        run_import(households, people, chunk_size=2, initial_load=False)
     assert (ImportRun.objects.get().households_done, Household.objects.count()) == (2, 2)
     monkeypatch.setattr(bulk, "write_households", real_write)
 
@@ -493,10 +497,146 @@ def test_import_interrupted_among_households_resumes_there(
     assert logical_state() == expected_state
 
 
+# --- the usual-row path of the validator --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {},
+        {"sex": "L"},
+        {"full_name": "  budi   santoso "},
+        {"full_name": "   "},
+        {"birth_date": " 1985-06-15"},
+        {"birth_date": "19850615"},
+        {"deceased_date": "2020-01-02"},
+        {"deceased_date": "1980-01-02"},
+        {"deceased_date": "2020-1-2"},
+        {"birth_place": " JAKARTA "},
+        {"birth_place": "J" * 101},
+        {"education": "SMA"},
+        {"disability": ""},
+        {"is_police": "ya"},
+        {"nik": f" {HEAD1} "},
+        {"nik": HEAD1.replace("0001", "0000")},
+        {"kk": "12345"},
+        {"full_name": "X" * 151},
+    ],
+)
+def test_the_usual_row_path_gives_what_the_full_checks_give(cells: dict[str, str]) -> None:
+    """Validator.person takes a short path for the usual row; any row gives the row or the error the
+    full checks give."""
+    row = [(person_cells(HEAD1, KK1) | cells)[c] for c in formats.PERSON_COLUMNS]
+    outcomes = []
+    for validate in (Validator(*reference_data()).person, Validator(*reference_data())._person):
+        try:
+            outcomes.append(validate(row))
+        except Exception as error:
+            outcomes.append((type(error), getattr(error, "code", None), getattr(error, "column", None)))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {},
+        {"village_code": f" {GAMBIR} "},
+        {"village_code": "3171019999"},
+        {"address": "  Jl. Kebon Sirih 1  "},
+        {"address": "A" * 256},
+        {"rt": "0001"},
+        {"floor_area_m2": ""},
+        {"floor_area_m2": " 36"},
+        {"floor_area_m2": "-5"},
+        {"floor_area_m2": "3_6"},
+        {"floor_area_m2": "36.0"},
+        {"floor_type": "Cement"},
+        {"floor_type": ""},
+        {"has_car": "ya"},
+        {"has_car": "maybe"},
+        {"welfare_score": "0.25"},
+        {"welfare_score": "nan"},
+        {"welfare_score": "x"},
+        {"decile": "11"},
+        {"decile": "10"},
+        {"status": ""},
+        {"status": "ACTIVE"},
+        {"kk": f" {KK1}"},
+        {"kk": "12345"},
+    ],
+)
+def test_the_usual_household_path_gives_what_the_full_checks_give(cells: dict[str, str]) -> None:
+    row = [(household_cells(KK1) | cells)[c] for c in formats.HOUSEHOLD_COLUMNS]
+    outcomes = []
+    for validate in (Validator(*reference_data()).household, Validator(*reference_data())._household):
+        try:
+            outcomes.append(validate(row))
+        except Exception as error:
+            outcomes.append((type(error), getattr(error, "code", None), getattr(error, "column", None)))
+    assert outcomes[0] == outcomes[1]
+
+
+# --- the worker process ----------------------------------------------------------------------------------
+
+
+def mixed_files(directory: Path) -> tuple[Path, Path]:
+    """bigger_files plus rows of several invalid kinds, among the valid ones."""
+    households, people = bigger_files(directory)
+    with households.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([household_cells(KK1)[c] for c in formats.HOUSEHOLD_COLUMNS])  # KK twice
+        writer.writerow([household_cells("12345")[c] for c in formats.HOUSEHOLD_COLUMNS])
+    with people.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        for cells in (
+            person_cells(HEAD1, KK1),  # NIK twice
+            person_cells("31710112", KK1, relationship="child"),
+            person_cells(nik_number(244), KK3, relationship="uncle"),
+            person_cells(nik_number(245), KK3, relationship="child", birth_date="15/06/1985"),
+        ):
+            writer.writerow([cells[c] for c in formats.PERSON_COLUMNS])
+        writer.writerow(["1", "2"])  # too few cells
+    return households, people
+
+
+def test_worker_process_writes_the_same_rows_and_byte_identical_rejects(tmp_path: Path) -> None:
+    households, people = mixed_files(tmp_path)
+    with translation.override("id"), pytest.raises(Rollback), transaction.atomic():
+        serial = run_import(households, people, chunk_size=3, worker_process=False)
+        expected_state, expected_rejects = logical_state(), (tmp_path / "people.rejects.csv").read_bytes()
+        raise Rollback
+
+    with translation.override("id"):
+        report = run_import(households, people, chunk_size=3, worker_process=True)
+
+    assert logical_state() == expected_state
+    assert (tmp_path / "people.rejects.csv").read_bytes() == expected_rejects
+    assert (report.households, report.people) == (serial.households, serial.people)
+    assert report.rejected == 8
+    assert "tidak" in expected_rejects.decode()  # the reasons are in the caller's language
+
+
+def test_an_error_in_the_worker_process_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    households, people = bigger_files(tmp_path)
+
+    def broken(rows: Sequence[Sequence[Any]]) -> bulk.Prepared:
+        raise ValueError("no keys here")
+
+    monkeypatch.setattr(bulk, "prepare_people", broken)
+    with pytest.raises(ValueError, match="no keys here"):
+        run_import(households, people, chunk_size=2, worker_process=True, initial_load=False)
+    run = ImportRun.objects.get()
+    assert (run.status, run.households_done, run.people_done) == ("failed", 3, 0)
+    assert Household.objects.count() == 3
+
+
 # --- formats and file-level errors ------------------------------------------------------------------------
 
 
-def test_parquet_files_import_like_csv(tmp_path: Path) -> None:
+@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
+def test_parquet_files_import_like_csv(tmp_path: Path, worker_process: bool) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -520,7 +660,7 @@ def test_parquet_files_import_like_csv(tmp_path: Path) -> None:
     ]
     pq.write_table(pa.Table.from_pylist(typed), people)
 
-    report = run_import(households, people)
+    report = run_import(households, people, worker_process=worker_process)
 
     assert (report.households.inserted, report.people.inserted, report.rejected) == (2, 4, 0)
     assert logical_state() == expected
