@@ -176,14 +176,15 @@ def registry_import(
     progress: bool = True,
     force: bool = False,
     worker_process: bool | None = None,
-    initial_load: bool = True,
+    initial_load: bool = False,
 ) -> ImportReport:
     """Import (or resume importing) a households file and a people file; see the module docstring.
 
     ``worker_process``: read, validate and prepare in a forked worker process (True), in a thread (False),
     or let the import choose (None: a process for files of more than PROCESS_MIN_BYTES on PostgreSQL).
     ``initial_load``: on PostgreSQL, when the registry tables are empty, load them in one transaction with
-    their indexes rebuilt at the end (:mod:`bansos.registry.initial_load`); False never does."""
+    their indexes rebuilt at the end (:mod:`bansos.registry.initial_load`). Off by default: an interrupted
+    initial load keeps nothing, while the ordinary import resumes after its last checkpoint."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     households_file = open_source(Path(households_path), formats.HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED)

@@ -63,7 +63,7 @@ def test_empty_tables_are_loaded_with_indexes_rebuilt_and_the_ordinary_result(tm
     assert secondary_structures(bulk.PERSON_TABLE)  # there is something to drop
     expected_state, expected_rejects, ordinary = ordinary_import(households, people)
 
-    report = run_import(households, people, chunk_size=3)
+    report = run_import(households, people, chunk_size=3, initial_load=True)
 
     assert report.initial_load
     assert logical_state() == expected_state
@@ -76,11 +76,11 @@ def test_empty_tables_are_loaded_with_indexes_rebuilt_and_the_ordinary_result(tm
 
 def test_a_second_import_into_the_loaded_tables_changes_nothing(tmp_path: Path) -> None:
     households, people = mixed_files(tmp_path)
-    run_import(households, people, chunk_size=3)
+    run_import(households, people, chunk_size=3, initial_load=True)
     state = logical_state()
     stamps = sorted(Person.objects.values_list("updated_at", flat=True))
 
-    again = run_import(households, people, chunk_size=3, force=True)
+    again = run_import(households, people, chunk_size=3, force=True, initial_load=True)
 
     assert not again.initial_load  # the tables are not empty any more: the ordinary upsert
     assert (again.households.inserted, again.households.updated) == (0, 0)
@@ -93,7 +93,7 @@ def test_a_registry_that_is_not_empty_is_imported_the_ordinary_way(tmp_path: Pat
     bulk.upsert_households([household_row(kk_number(150))], provenance="admin")
     households, people = mixed_files(tmp_path)
 
-    report = run_import(households, people, chunk_size=3)
+    report = run_import(households, people, chunk_size=3, initial_load=True)
 
     assert not report.initial_load
     assert Household.objects.count() == 4
@@ -116,7 +116,7 @@ def test_an_interrupted_initial_load_leaves_empty_indexed_tables_and_starts_agai
 
     monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="power cut"):
-        run_import(households, people, chunk_size=3)
+        run_import(households, people, chunk_size=3, initial_load=True)
 
     # All or nothing: no rows, the indexes and constraints back, the checkpoint still at the start.
     assert not Household.objects.exists() and not Person.objects.exists()
@@ -125,7 +125,7 @@ def test_an_interrupted_initial_load_leaves_empty_indexed_tables_and_starts_agai
     assert (run.status, run.households_done, run.people_done) == ("failed", 0, 0)
 
     monkeypatch.setattr(bulk, "write_people", real_write)
-    report = run_import(households, people, chunk_size=3)
+    report = run_import(households, people, chunk_size=3, initial_load=True)
 
     assert report.resumed and report.initial_load and report.run_id == run.pk
     assert logical_state() == expected_state
@@ -138,24 +138,24 @@ def test_initial_load_with_either_preparation(tmp_path: Path, worker_process: bo
     households, people = mixed_files(tmp_path)
     expected_state, expected_rejects, _ordinary = ordinary_import(households, people)
 
-    report = run_import(households, people, chunk_size=3, worker_process=worker_process)
+    report = run_import(households, people, chunk_size=3, worker_process=worker_process, initial_load=True)
 
     assert report.initial_load and report.preparation == ("process" if worker_process else "thread")
     assert logical_state() == expected_state
     assert (tmp_path / "people.rejects.csv").read_bytes() == expected_rejects
 
 
-@pytest.mark.parametrize("opt_out", [False, True])
-def test_the_command_says_when_it_loaded_empty_tables_and_can_opt_out(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], opt_out: bool
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_the_initial_load_is_opt_in_and_the_command_says_when_it_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], opt_in: bool
 ) -> None:
     households, people = mixed_files(tmp_path)
-    options = ["--no-initial-load"] if opt_out else []
+    options = ["--initial-load"] if opt_in else []
 
     call_command(
         "import", "--households", str(households), "--people", str(people), "--no-progress", *options
     )
 
     first_line = capsys.readouterr().out.splitlines()[0]
-    assert first_line.endswith("(initial load into empty tables)") is not opt_out
+    assert first_line.endswith("(initial load into empty tables)") is opt_in
     assert Person.objects.count() == 7

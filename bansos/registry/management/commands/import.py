@@ -48,11 +48,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="import again files already imported")
         parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
         parser.add_argument(
-            "--no-initial-load",
+            "--initial-load",
             action="store_true",
-            help="PostgreSQL: into empty tables too, import chunk by chunk with indexes kept (resumable at "
-            "every checkpoint, tables readable meanwhile) instead of one locked transaction that builds the "
-            "indexes at the end",
+            help="PostgreSQL, empty registry: load everything in one locked transaction that builds the "
+            "indexes at the end (faster; an interruption keeps nothing and the next run starts again) "
+            "instead of chunk by chunk with checkpoints",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 chunk_size=options["chunk_size"],
                 progress=not options["no_progress"] and options["verbosity"] > 0,
                 force=options["force"],
-                initial_load=not options["no_initial_load"],
+                initial_load=options["initial_load"],
             )
         except DomainError as error:
             raise CommandError(error.message) from error
