@@ -91,3 +91,13 @@ def test_several_counters_in_one_call_report_the_first_over_its_limit(redis_cach
     assert limited.value.retry_after == 199  # the NIK's 600 s window, not the client's
     assert redis_cache.get(f"{ratelimit.PREFIX}ip:10.0.0.9:16") == 2  # both were counted
     assert redis_cache.get(f"{ratelimit.PREFIX}nik:blind:1") == 2
+
+
+def test_redis_counting_survives_a_flushed_script_and_a_dropped_connection(redis_cache: Any) -> None:
+    ratelimit.hit("t", "c", limit=9, window=60, now=60.0)
+    client = redis_cache._cache.get_client(write=True)
+    client.script_flush()  # e.g. Redis restarted: the server no longer knows the script
+    ratelimit.hit("t", "c", limit=9, window=60, now=61.0)
+    client.connection_pool.disconnect()  # every pooled connection dropped
+    ratelimit.hit("t", "c", limit=9, window=60, now=62.0)
+    assert redis_cache.get(f"{ratelimit.PREFIX}t:c:1") == 3
