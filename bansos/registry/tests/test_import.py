@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -425,15 +425,11 @@ def uninterrupted(households: Path, people: Path) -> tuple[dict[str, Any], list[
     return state, rejects
 
 
-@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
-def test_interrupted_import_resumes_from_its_checkpoint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_process: bool
-) -> None:
-    households, people = bigger_files(tmp_path)
-    expected_state, expected_rejects = uninterrupted(households, people)
-    monkeypatch.setattr(
-        "bansos.registry.importer._use_worker_process", lambda requested, *sources: worker_process
-    )
+def crash_people_on_second_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[list[int], Callable[..., bulk.BulkResult]]:
+    """Make the second chunk of people fail to write, like a power cut. Returns the sizes of the chunks
+    written so far (a list that keeps filling) and the real writer, to put back."""
     real_write = bulk.write_people
     calls: list[int] = []
 
@@ -444,6 +440,19 @@ def test_interrupted_import_resumes_from_its_checkpoint(
         return real_write(prepared, **options)
 
     monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
+    return calls, real_write
+
+
+@pytest.mark.parametrize("worker_process", [False, True], ids=["thread", "process"])
+def test_interrupted_import_resumes_from_its_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker_process: bool
+) -> None:
+    households, people = bigger_files(tmp_path)
+    expected_state, expected_rejects = uninterrupted(households, people)
+    monkeypatch.setattr(
+        "bansos.registry.importer._use_worker_process", lambda requested, *sources: worker_process
+    )
+    calls, real_write = crash_people_on_second_chunk(monkeypatch)
     with pytest.raises(RuntimeError, match="power cut"):
         run_import(households, people, chunk_size=2, initial_load=False)
     run = ImportRun.objects.get()

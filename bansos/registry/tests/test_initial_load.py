@@ -17,6 +17,7 @@ from bansos.registry.models import Household, ImportRun, Person
 from bansos.registry.tests.test_bulk import household_row, kk_number
 from bansos.registry.tests.test_import import (
     Rollback,
+    crash_people_on_second_chunk,
     english,  # noqa: F401  -- autouse fixture: reasons in English
     logical_state,
     mixed_files,
@@ -105,16 +106,7 @@ def test_an_interrupted_initial_load_leaves_empty_indexed_tables_and_starts_agai
     households, people = mixed_files(tmp_path)
     before = structures()
     expected_state, expected_rejects, _ordinary = ordinary_import(households, people)
-    real_write = bulk.write_people
-    calls: list[int] = []
-
-    def crash_on_second_chunk(prepared: bulk.Prepared, **options: Any) -> bulk.BulkResult:
-        calls.append(len(prepared))
-        if len(calls) == 2:
-            raise RuntimeError("power cut")
-        return real_write(prepared, **options)
-
-    monkeypatch.setattr(bulk, "write_people", crash_on_second_chunk)
+    _calls, real_write = crash_people_on_second_chunk(monkeypatch)
     with pytest.raises(RuntimeError, match="power cut"):
         run_import(households, people, chunk_size=3, initial_load=True)
 
