@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-from bansos.accounts.models import User
-from bansos.accounts.services import officer_role_grant
+from bansos.cases.tests.factories import CIDENG as CIDENG  # re-exported for the notices tests
+from bansos.cases.tests.factories import GAMBIR as GAMBIR
+from bansos.cases.tests.factories import KEUDE_BAKONGAN, officer, user
 from bansos.core.audit import SystemActor
 from bansos.notices import services
 from bansos.notices.models import Announcement, Channel, Subscription
 from bansos.programs.models import Program
 
 ACTOR = SystemActor("test")
-GAMBIR = "3171011001"  # Kelurahan Gambir, Gambir, Jakarta Pusat, DKI Jakarta
-CIDENG = "3171011002"  # same district
-ACEH_VILLAGE = "1101012001"  # Keude Bakongan, Aceh Selatan
-_n = itertools.count(1)
-
-
-def user(prefix: str = "warga", **fields: Any) -> User:
-    n = next(_n)
-    return User.objects.create_user(
-        username=f"{prefix}{n}", password="x", email=f"{prefix}{n}@example.id", **fields
-    )
-
-
-def officer(role: str, region_code: str) -> User:
-    person = user(role)
-    officer_role_grant(user=person, role=role, region_code=region_code, actor=ACTOR)
-    return person
+ACEH_VILLAGE = KEUDE_BAKONGAN  # Aceh Selatan: far from Jakarta's Gambir and Cideng (same district)
 
 
 def program(code: str = "PKH") -> Program:
