@@ -146,9 +146,19 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def check_ip(ip: str) -> None:
+def _per_ip(ip: str) -> Hit:
     limit, window = configured_limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
-    hit("ip", ip, limit=limit, window=window)
+    return ("ip", ip, limit, window)
+
+
+def _per_nik(nik: str) -> Hit:
+    """Counted under the NIK's blind index, never the NIK itself."""
+    limit, window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
+    return ("nik", crypto.blind_index(nik), limit, window)
+
+
+def check_ip(ip: str) -> None:
+    hit_many([_per_ip(ip)])
 
 
 def check_challenge(ip: str) -> None:
@@ -157,13 +167,6 @@ def check_challenge(ip: str) -> None:
     hit("challenge", ip, limit=limit, window=window)
 
 
-def check_nik(nik: str) -> None:
-    limit, window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
-    hit("nik", crypto.blind_index(nik), limit=limit, window=window)
-
-
 def check_ip_and_nik(ip: str, nik: str) -> None:
-    """check_ip and check_nik in one round trip (the client address is judged first)."""
-    ip_limit, ip_window = configured_limit("LOOKUP_RATE_PER_IP", DEFAULT_PER_IP)
-    nik_limit, nik_window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
-    hit_many([("ip", ip, ip_limit, ip_window), ("nik", crypto.blind_index(nik), nik_limit, nik_window)])
+    """The client address and the NIK asked about, in one round trip (the address is judged first)."""
+    hit_many([_per_ip(ip), _per_nik(nik)])

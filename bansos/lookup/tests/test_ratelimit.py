@@ -27,10 +27,10 @@ def test_fixed_window_counts_and_reports_retry_after() -> None:
 def test_per_nik_limit_keys_on_the_blind_index() -> None:
     from django.core.cache import cache
 
-    ratelimit.check_nik("3171011506850001")
-    ratelimit.check_nik("3171011506850001")
-    with pytest.raises(RateLimited):
-        ratelimit.check_nik("3171011506850001")
+    ratelimit.check_ip_and_nik("10.0.0.1", "3171011506850001")
+    ratelimit.check_ip_and_nik("10.0.0.2", "3171011506850001")
+    with pytest.raises(RateLimited):  # a third client, the same NIK
+        ratelimit.check_ip_and_nik("10.0.0.3", "3171011506850001")
     keys = list(cache._cache.keys())  # type: ignore[attr-defined]
     assert keys and not any("3171011506850001" in key for key in keys)
 
