@@ -28,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core.conf import setting
 from bansos.core.errors import DomainError
 
 ALGORITHM = "PBKDF2/SHA-256"
@@ -185,17 +186,13 @@ BENCH_SETTINGS_MODULE = "config.settings.bench"
 def bypass_active() -> bool:
     """True only under the benchmark settings, which accept a fixed token instead of a solved check."""
     return settings.SETTINGS_MODULE == BENCH_SETTINGS_MODULE and bool(
-        getattr(settings, "LOOKUP_ANTIBOT_BYPASS_TOKEN", "")
+        setting("LOOKUP_ANTIBOT_BYPASS_TOKEN", "")
     )
 
 
 def verify(answer: AntiBotAnswer) -> None:
     """Check whichever the client sent: the ALTCHA payload wins when both are present."""
-    if (
-        answer.altcha
-        and bypass_active()
-        and answer.altcha == getattr(settings, "LOOKUP_ANTIBOT_BYPASS_TOKEN", "")
-    ):
+    if answer.altcha and bypass_active() and answer.altcha == setting("LOOKUP_ANTIBOT_BYPASS_TOKEN", ""):
         return  # bench/lookup.py only (config.settings.bench); it says so in its output
     if answer.altcha:
         verify_altcha(answer.altcha)

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.conf import settings
-
+from bansos.core.conf import setting
 from bansos.programs.models import Period, Program
 from bansos.regions import selectors as region_selectors
 from bansos.regions.models import Village
@@ -31,9 +30,9 @@ _entries: dict[tuple[str, str], tuple[float, object]] = {}
 
 
 def _seconds(kind: str) -> float:
-    seconds = float(getattr(settings, "LOOKUP_METADATA_CACHE_SECONDS", DEFAULT_SECONDS))
+    seconds = float(setting("LOOKUP_METADATA_CACHE_SECONDS", DEFAULT_SECONDS))
     if kind in ("village", "children") and seconds > 0:
-        seconds = float(getattr(settings, "LOOKUP_REGION_CACHE_SECONDS", DEFAULT_REGION_SECONDS))
+        seconds = float(setting("LOOKUP_REGION_CACHE_SECONDS", DEFAULT_REGION_SECONDS))
     return seconds
 
 

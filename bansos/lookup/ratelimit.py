@@ -11,24 +11,28 @@ address LOOKUP_TRUSTED_PROXY_COUNT hops from the right of that header is used.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import redis
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bansos.core import crypto
+from bansos.core.conf import setting
 from bansos.core.errors import DomainError
 
 DEFAULT_PER_IP = (20, 60)
 DEFAULT_PER_NIK = (5, 600)
 DEFAULT_CHALLENGES_PER_IP = (60, 60)
 PREFIX = "lookup:rl:"
+
+T = TypeVar("T")
 
 
 class RateLimited(DomainError):
@@ -42,7 +46,7 @@ class RateLimited(DomainError):
 
 def configured_limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
     """(requests, window seconds) from the setting ``name``, else ``default``."""
-    count, window = getattr(settings, name, default)
+    count, window = setting(name, default)
     return int(count), int(window)
 
 
@@ -58,15 +62,62 @@ def hit_many(hits: Sequence[Hit], *, now: float | None = None) -> None:
     """Count one request in each (scope, ident) window, all in one round trip on Redis; raise RateLimited
     for the first one past its limit (every counter has been counted by then)."""
     now = time.time() if now is None else now
-    buckets = [int(now // window) for _scope, _ident, _limit, window in hits]
-    keys = [
-        f"{PREFIX}{scope}:{ident}:{bucket}"
-        for (scope, ident, _l, _w), bucket in zip(hits, buckets, strict=True)
-    ]
-    counts = _count(keys, [window + 1 for *_rest, window in hits])
-    for (_scope, _ident, limit, window), bucket, count in zip(hits, buckets, counts, strict=True):
+    keys, timeouts = _keys(hits, now)
+    _judge(hits, keys, _count(keys, timeouts), now)
+
+
+def hit_many_during(hits: Sequence[Hit], read: Callable[[], T], *, now: float | None = None) -> T:
+    """``hit_many(hits)`` then ``read()``, with the read made while the counters' round trip to Redis is
+    in flight: the worker waits once (for the database) instead of twice, which on a loaded server saves
+    a context switch and its cold caches per request. ``read`` must have no side effects: when a counter
+    is past its limit its answer is thrown away and RateLimited raised, as ``hit_many`` would.
+
+    Reading before the verdict must not let a flood through to the database: a counter this process has
+    seen refused (until its window ends) is judged first and ``read`` is not run, as with other cache
+    backends. So a client or a NIK over its limit costs the database at most one read per worker and
+    window."""
+    now = time.time() if now is None else now
+    keys, timeouts = _keys(hits, now)
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache) or _recently_refused(keys, now):
+        _judge(hits, keys, _count(keys, timeouts), now)
+        return read()
+    pending = _redis_send(backend, [backend.make_key(key) for key in keys], timeouts)
+    try:
+        result = read()
+    finally:
+        counts = pending.receive()
+    _judge(hits, keys, counts, now)
+    return result
+
+
+def _keys(hits: Sequence[Hit], now: float) -> tuple[list[str], list[int]]:
+    """The cache key of each counter's current window, and its time to live (the window and a second)."""
+    keys = [f"{PREFIX}{scope}:{ident}:{int(now // window)}" for scope, ident, _limit, window in hits]
+    return keys, [window + 1 for *_rest, window in hits]
+
+
+# Counters this process has seen past their limit: cache key -> end of its window (time.time()).
+_refused: dict[str, float] = {}
+_REFUSED_MAX = 10_000
+
+
+def _recently_refused(keys: list[str], now: float) -> bool:
+    return bool(_refused) and any(_refused.get(key, 0.0) > now for key in keys)
+
+
+def _judge(hits: Sequence[Hit], keys: list[str], counts: list[int], now: float) -> None:
+    """Raise RateLimited for the first counter past its limit (and remember it in this process)."""
+    for (_scope, _ident, limit, window), key, count in zip(hits, keys, counts, strict=True):
         if count > limit:
-            seconds = max(1, math.ceil((bucket + 1) * window - now))
+            ends = (int(now // window) + 1) * window
+            if len(_refused) >= _REFUSED_MAX:
+                for old in [old for old, until in _refused.items() if until <= now]:
+                    del _refused[old]
+                if len(_refused) >= _REFUSED_MAX:
+                    _refused.clear()
+            _refused[key] = ends
+            seconds = max(1, math.ceil(ends - now))
             raise RateLimited(
                 _("Too many requests. Please try again in %(seconds)s seconds."), seconds=seconds
             )
@@ -96,25 +147,66 @@ def _redis_counter(backend: RedisCache) -> Any:
     return counter
 
 
-def _redis_count(backend: RedisCache, keys: list[str], timeouts: list[int]) -> list[int]:
-    """EVALSHA of the counting script on a pooled connection of the cache's client: one command written,
-    one reply read. redis-py's command path (retries, observability hooks, per-call option handling) costs
-    about a third more CPU than this; it remains the fallback for anything unusual: a script the server
-    does not know yet (it loads it) and a broken connection (it reconnects and retries)."""
-    script = _redis_counter(backend)
-    pool = script.registered_client.connection_pool
-    connection = pool.get_connection()
-    try:
-        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *timeouts)
-        counts = connection.read_response()
-    except (redis.exceptions.NoScriptError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
-        connection.disconnect()  # a half-read reply must not reach the next command on this connection
+_held = threading.local()  # this thread's own counting connection: (pool, process id, connection)
+
+
+def _own_connection(pool: Any) -> Any:
+    """This thread's own connection to the cache's Redis, with the pool's options, kept open between
+    requests. Checking a connection out of redis-py's pool (a lock, connection-count bookkeeping and a
+    poll() for stray data) costs about as much as sending the command; a gunicorn worker has one thread, so
+    one connection each. A forked worker makes its own on first use."""
+    held = getattr(_held, "connection", None)
+    if held is None or held[0] is not pool or held[1] != os.getpid():
+        held = _held.connection = (pool, os.getpid(), pool.connection_class(**pool.connection_kwargs))
+    return held[2]
+
+
+class _PendingCount:
+    """The counting script sent on this thread's own connection, its reply not read yet."""
+
+    def __init__(self, script: Any, keys: list[str], timeouts: list[int]) -> None:
+        self.script, self.keys, self.timeouts = script, keys, timeouts
+        self.connection: Any = _own_connection(script.registered_client.connection_pool)
+        try:
+            self.connection.send_command("EVALSHA", script.sha, len(keys), *keys, *timeouts)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            self._drop()
+        except BaseException:
+            self._drop()
+            raise
+
+    def _drop(self) -> None:
+        # A half-written command or an unread reply must not reach the next request on this connection:
+        # closed, it reconnects on its next command.
+        self.connection.disconnect()
+        self.connection = None
+
+    def receive(self) -> list[int]:
         counts = None
-    finally:
-        pool.release(connection)
-    if counts is None:
-        counts = script(keys=keys, args=timeouts)
-    return [int(count) for count in counts]
+        if self.connection is not None:
+            try:
+                counts = self.connection.read_response()
+            except (
+                redis.exceptions.NoScriptError,
+                redis.exceptions.ConnectionError,
+                redis.exceptions.TimeoutError,
+            ):
+                self._drop()
+            except BaseException:
+                self._drop()
+                raise
+            self.connection = None
+        if counts is None:
+            counts = self.script(keys=self.keys, args=self.timeouts)
+        return [int(count) for count in counts]
+
+
+def _redis_send(backend: RedisCache, keys: list[str], timeouts: list[int]) -> _PendingCount:
+    """EVALSHA of the counting script: one command written now, its reply read by ``receive()``.
+    redis-py's command path (a pool checkout, retries, observability hooks, per-call option handling)
+    costs about twice the CPU of this; it remains the fallback for anything unusual: a script the server
+    does not know yet (it loads it) and a broken connection (it reconnects and retries)."""
+    return _PendingCount(_redis_counter(backend), keys, timeouts)
 
 
 def _count(keys: list[str], timeouts: list[int]) -> list[int]:
@@ -124,7 +216,7 @@ def _count(keys: list[str], timeouts: list[int]) -> list[int]:
         # Django stores integers as plain Redis integers, so cache.get(key) reads the same counters. (Our
         # keys are short ASCII without spaces: make_key, without the memcached-compatibility warnings that
         # walk every character in Python.)
-        return _redis_count(backend, [backend.make_key(key) for key in keys], timeouts)
+        return _redis_send(backend, [backend.make_key(key) for key in keys], timeouts).receive()
     counts = []
     for key, timeout in zip(keys, timeouts, strict=True):
         try:
@@ -137,10 +229,10 @@ def _count(keys: list[str], timeouts: list[int]) -> list[int]:
 
 
 def client_ip(request: HttpRequest) -> str:
-    header = getattr(settings, "LOOKUP_TRUSTED_PROXY_HEADER", "")
+    header = setting("LOOKUP_TRUSTED_PROXY_HEADER", "")
     if header:
         hops = [part.strip() for part in request.META.get(header, "").split(",") if part.strip()]
-        count = int(getattr(settings, "LOOKUP_TRUSTED_PROXY_COUNT", 1))
+        count = int(setting("LOOKUP_TRUSTED_PROXY_COUNT", 1))
         if len(hops) >= count:
             return hops[-count]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
@@ -167,6 +259,7 @@ def check_challenge(ip: str) -> None:
     hit("challenge", ip, limit=limit, window=window)
 
 
-def check_ip_and_nik(ip: str, nik: str) -> None:
-    """The client address and the NIK asked about, in one round trip (the address is judged first)."""
-    hit_many([_per_ip(ip), _per_nik(nik)])
+def read_for_ip_and_nik(ip: str, nik: str, read: Callable[[], T]) -> T:
+    """Count the client address and the NIK asked about in one round trip (the address is judged first),
+    then ``read()``: the read overlaps the counting (see hit_many_during)."""
+    return hit_many_during([_per_ip(ip), _per_nik(nik)], read)

@@ -15,12 +15,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import router
 from django.utils.translation import gettext
 from rapidfuzz import fuzz, process
 
 from bansos.core import crypto
+from bansos.core.conf import setting
 from bansos.core.dbrouting import prepared_cursor
 from bansos.lookup.catalogue import village_path
 from bansos.lookup.masking import mask_name
@@ -135,7 +135,7 @@ def village_exists(code: str) -> bool:
 
 
 def _min_score() -> float:
-    return float(getattr(settings, "LOOKUP_NAME_MIN_SCORE", NAME_MIN_SCORE))
+    return float(setting("LOOKUP_NAME_MIN_SCORE", NAME_MIN_SCORE))
 
 
 def names_match(typed: str, stored_key: str) -> bool:

@@ -29,10 +29,12 @@ def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> 
     except DomainError:
         ratelimit.check_ip(client_ip)  # refused requests count too (and a flooding client is told to wait)
         raise
-    # Both counters in one cache round trip: the client address, then the NIK asked about.
-    ratelimit.check_ip_and_nik(client_ip, parsed.nik)
+    # Both counters in one cache round trip (the client address, then the NIK asked about), with the read
+    # made while it is in flight; its answer is only returned when neither is past its limit.
     with public_read():
-        return selectors.status_by_nik(parsed.nik)
+        return ratelimit.read_for_ip_and_nik(
+            client_ip, parsed.nik, lambda: selectors.status_by_nik(parsed.nik)
+        )
 
 
 def check_by_name(

@@ -11,6 +11,14 @@ from bansos.lookup import ratelimit
 from bansos.lookup.ratelimit import RateLimited
 
 
+@pytest.fixture(autouse=True)
+def _forget_refusals() -> Iterator[None]:
+    """Each test starts with no counter remembered as refused in this process."""
+    ratelimit._refused.clear()
+    yield
+    ratelimit._refused.clear()
+
+
 def test_fixed_window_counts_and_reports_retry_after() -> None:
     for _ in range(3):
         ratelimit.hit("t", "a", limit=3, window=60, now=120.0)
@@ -27,10 +35,11 @@ def test_fixed_window_counts_and_reports_retry_after() -> None:
 def test_per_nik_limit_keys_on_the_blind_index() -> None:
     from django.core.cache import cache
 
-    ratelimit.check_ip_and_nik("10.0.0.1", "3171011506850001")
-    ratelimit.check_ip_and_nik("10.0.0.2", "3171011506850001")
+    nik = "3171011506850001"
+    assert ratelimit.read_for_ip_and_nik("10.0.0.1", nik, lambda: "status") == "status"
+    assert ratelimit.read_for_ip_and_nik("10.0.0.2", nik, lambda: "status") == "status"
     with pytest.raises(RateLimited):  # a third client, the same NIK
-        ratelimit.check_ip_and_nik("10.0.0.3", "3171011506850001")
+        ratelimit.read_for_ip_and_nik("10.0.0.3", nik, lambda: "status")
     keys = list(cache._cache.keys())  # type: ignore[attr-defined]
     assert keys and not any("3171011506850001" in key for key in keys)
 
@@ -101,3 +110,76 @@ def test_redis_counting_survives_a_flushed_script_and_a_dropped_connection(redis
     client.connection_pool.disconnect()  # every pooled connection dropped
     ratelimit.hit("t", "c", limit=9, window=60, now=62.0)
     assert redis_cache.get(f"{ratelimit.PREFIX}t:c:1") == 3
+
+
+class Reads:
+    """A read standing in for the database: counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        return "status"
+
+
+def test_a_read_overlapping_the_count_is_answered_within_the_limits(redis_cache: Any) -> None:
+    read = Reads()
+    hits = [("ip", "10.0.1.1", 2, 60), ("nik", "blind-a", 5, 600)]
+    assert ratelimit.hit_many_during(hits, read, now=1000.0) == "status"
+    assert ratelimit.hit_many_during(hits, read, now=1001.0) == "status"
+    assert read.calls == 2
+    assert redis_cache.get(f"{ratelimit.PREFIX}ip:10.0.1.1:16") == 2  # both counters were counted
+    assert redis_cache.get(f"{ratelimit.PREFIX}nik:blind-a:1") == 2
+
+
+def test_past_the_limit_the_read_is_thrown_away_then_no_longer_made(redis_cache: Any) -> None:
+    """The read made while the count was in flight is discarded; after that refusal this process judges
+    the counter first, so a flooding client costs the database nothing more until its window ends."""
+    read = Reads()
+    hits = [("ip", "10.0.1.2", 1, 60)]
+    ratelimit.hit_many_during(hits, read, now=1000.0)
+    with pytest.raises(RateLimited) as limited:
+        ratelimit.hit_many_during(hits, read, now=1001.0)
+    assert limited.value.retry_after == 19
+    assert read.calls == 2  # made in flight, its answer not returned
+    for second in range(1002, 1010):
+        with pytest.raises(RateLimited):
+            ratelimit.hit_many_during(hits, read, now=float(second))
+    assert read.calls == 2  # refused before reading
+    assert redis_cache.get(f"{ratelimit.PREFIX}ip:10.0.1.2:16") == 10  # every request still counted
+    assert ratelimit.hit_many_during(hits, read, now=1020.0) == "status"  # the next window reads again
+    assert read.calls == 3
+
+
+def test_a_failing_read_leaves_the_counting_connection_clean(redis_cache: Any) -> None:
+    def broken() -> str:
+        raise ValueError("database unavailable")
+
+    hits = [("ip", "10.0.1.3", 9, 60)]
+    with pytest.raises(ValueError, match="database unavailable"):
+        ratelimit.hit_many_during(hits, broken, now=1000.0)
+    assert ratelimit.hit_many_during(hits, Reads(), now=1001.0) == "status"
+    ratelimit.hit("t", "d", limit=9, window=60, now=1001.0)  # the next command reads its own reply
+    assert redis_cache.get(f"{ratelimit.PREFIX}ip:10.0.1.3:16") == 2
+    assert redis_cache.get(f"{ratelimit.PREFIX}t:d:16") == 1
+
+
+def test_redis_counting_survives_its_own_connection_being_killed(redis_cache: Any) -> None:
+    ratelimit.hit("t", "e", limit=9, window=60, now=60.0)
+    client = redis_cache._cache.get_client(write=True)
+    own = ratelimit._held.connection[2]  # this thread's counting connection, killed by the server
+    host, port = own._sock.getsockname()[:2]
+    assert client.client_kill_filter(addr=f"{host}:{port}") == 1  # e.g. a proxy's idle timeout
+    ratelimit.hit("t", "e", limit=9, window=60, now=61.0)
+    assert ratelimit.hit_many_during([("t", "e", 9, 60)], Reads(), now=62.0) == "status"
+    assert redis_cache.get(f"{ratelimit.PREFIX}t:e:1") == 3
+
+
+def test_without_redis_the_count_is_judged_before_the_read() -> None:
+    read = Reads()
+    hits = [("ip", "10.0.1.4", 1, 60)]
+    assert ratelimit.hit_many_during(hits, read, now=1000.0) == "status"
+    with pytest.raises(RateLimited):
+        ratelimit.hit_many_during(hits, read, now=1001.0)
+    assert read.calls == 1
