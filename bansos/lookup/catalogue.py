@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bansos.core.conf import setting
@@ -61,6 +61,8 @@ def clear() -> None:
 class Catalogue:
     programs: dict[int, tuple[str, str]]  # active programs: id -> (code, name)
     periods: dict[int, tuple[int, int, str]]  # periods past "planned": id -> (year, stage, label)
+    # Values computed from this catalogue alone (bansos.lookup.programs), dropped with it when it expires.
+    derived: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _load_catalogue() -> Catalogue:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.utils.translation import get_language
 
+from bansos.lookup.catalogue import Catalogue, catalogue
 from bansos.programs.models import Enrolment
 
 # The four programs the public check lists first, in this order.
@@ -78,12 +80,28 @@ def _from_row(row: EnrolmentRow, code: str, name: str, label: str, language: str
     )
 
 
+# Households share a handful of enrolment patterns (the same programs, periods, states and payment dates):
+# each pattern's statuses are worked out once per catalogue and language. Bounded: cleared when full.
+_DERIVED_MAX = 20_000
+_program_and_period = itemgetter(0, 1)  # unique per household: rows never tie
+
+
 def statuses_from_rows(rows: Iterable[EnrolmentRow]) -> list[ProgramStatus]:
     """One status per active program from a household's enrolment rows (any order), with no query: the
     programs and periods come from the per-process catalogue (bansos.lookup.catalogue)."""
-    from bansos.lookup.catalogue import catalogue
-
     known = catalogue()
+    language = get_language()
+    ordered = tuple(sorted(rows, key=_program_and_period))
+    key = (language, ordered)
+    statuses: tuple[ProgramStatus, ...] | None = known.derived.get(key)  # type: ignore[assignment]
+    if statuses is None:
+        if len(known.derived) >= _DERIVED_MAX:
+            known.derived.clear()
+        statuses = known.derived[key] = tuple(_statuses(known, ordered, language))
+    return list(statuses)
+
+
+def _statuses(known: Catalogue, rows: Iterable[EnrolmentRow], language: str | None) -> list[ProgramStatus]:
     if not known.programs:
         return [ProgramStatus(code=code, name=name, receiving=False) for code, name in STANDARD_PROGRAMS]
     latest: dict[int, tuple[tuple[int, int], EnrolmentRow]] = {}
@@ -96,7 +114,6 @@ def statuses_from_rows(rows: Iterable[EnrolmentRow]) -> list[ProgramStatus]:
         if program_id not in latest or when > latest[program_id][0]:
             latest[program_id] = (when, row)
     statuses = []
-    language = get_language()
     for program_id, (code, name) in known.programs.items():
         found = latest.get(program_id)
         if found is None:

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,28 @@ def test_not_beneficiary_page_shows_the_recorded_reason() -> None:
     assert response.status_code == 200
     assert "civil servant (ASN) in the family" in html and "APR-JUN 2026" in html
     assert "Not a beneficiary" in html and nik not in html and "WAWAN" not in html
+
+
+def test_a_shared_enrolment_pattern_is_worked_out_once_per_catalogue_and_language(settings: Any) -> None:
+    from django.utils import translation
+
+    from bansos.lookup import catalogue
+
+    settings.LOOKUP_METADATA_CACHE_SECONDS = 60  # one catalogue for the whole test, as in production
+    catalogue.clear()
+    first, second = household_with_decile(1), household_with_decile(1)
+    p = period("BPNT", 2026, 2)
+    for household in (first, second):
+        enrol(household.pk, p, Enrolment.Status.EXCLUDED, reason="civil_servant")
+    with translation.override("id"):
+        ours = program_statuses(first.pk)
+        assert program_statuses(second.pk) == ours
+        indonesian = {s.code: s.reason for s in ours}["BPNT"]
+    with translation.override("en"):
+        english = {s.code: s.reason for s in program_statuses(second.pk)}["BPNT"]
+    assert indonesian and english and indonesian != english
+    assert len(catalogue.catalogue().derived) == 2  # one pattern, two languages
+    Enrolment.objects.filter(household=second).update(status=Enrolment.Status.ENROLLED, reason="")
+    with translation.override("id"):
+        assert {s.code: s.answer for s in program_statuses(second.pk)}["BPNT"] == "YA"
+    catalogue.clear()
