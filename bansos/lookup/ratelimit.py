@@ -112,8 +112,9 @@ def _judge(hits: Sequence[Hit], keys: list[str], counts: list[int], now: float) 
         if count > limit:
             ends = (int(now // window) + 1) * window
             if len(_refused) >= _REFUSED_MAX:
-                for old in [old for old, until in _refused.items() if until <= now]:
-                    del _refused[old]
+                for old, until in list(_refused.items()):  # a copy: other threads may add meanwhile
+                    if until <= now:
+                        _refused.pop(old, None)
                 if len(_refused) >= _REFUSED_MAX:
                     _refused.clear()
             _refused[key] = ends
