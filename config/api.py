@@ -10,11 +10,12 @@ from ninja.security import django_auth
 from bansos.accounts.api import accounts_router, token_auth
 from bansos.cases.api import cases_router
 from bansos.core.errors import DomainError
+from bansos.core.jsonout import ORJSONRenderer
 from bansos.linkage.api import linkage_router
 from bansos.lookup.api import lookup_router, regions_router
 from bansos.lookup.ratelimit import RateLimited
 
-api = NinjaAPI(title="Bansos API", version="1", urls_namespace="api")
+api = NinjaAPI(title="Bansos API", version="1", urls_namespace="api", renderer=ORJSONRenderer())
 # Casework also takes the phone app's bearer token (bansos.accounts.api) wherever it takes a session;
 # operations with an auth of their own keep it.
 cases_router.auth = [token_auth, django_auth]

@@ -1,0 +1,36 @@
+"""JSON answers encoded by orjson (ADR 0005): the public check's answer and the API's renderer.
+
+The output is the same JSON as Django's encoder gives (datetimes included: they are handed to
+DjangoJSONEncoder, which writes them the ECMA-262 way), compact and in UTF-8 instead of \\u escapes.
+orjson encodes a check's answer in a few microseconds where ``json.dumps`` with DjangoJSONEncoder took
+tens: on a loaded server that was ~2 % of a NIK check's CPU.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.http import HttpRequest, HttpResponse
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
+
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+_fallback = NinjaJSONEncoder()  # lazy strings, Decimal, UUID, pydantic models, datetimes, ...
+
+
+def dumps(data: Any) -> bytes:
+    return orjson.dumps(data, default=_fallback.default, option=_OPTIONS)
+
+
+def json_response(data: Any, *, status: int = 200) -> HttpResponse:
+    return HttpResponse(dumps(data), content_type="application/json", status=status)
+
+
+class ORJSONRenderer(BaseRenderer):
+    """django-ninja's renderer, with orjson."""
+
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return dumps(data)
