@@ -11,15 +11,18 @@ parent by ``stream(i)`` when it gets there. ``close()`` (or leaving the ``with``
 
 The child is forked (it inherits the iterables, settings, keys and the active language); it must not
 use the database: the parent's connection is shared with it at the socket level. It ends with
-``os._exit`` (multiprocessing's fork start method), so nothing inherited is cleaned up twice.
+``os._exit`` (multiprocessing's fork start method), so nothing inherited is cleaned up twice. It never
+outlives its parent: on Linux the kernel ends it when the parent dies (elsewhere its bounded puts notice).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +33,7 @@ from django.utils import translation
 _END = "end"
 _ITEM = "item"
 _ERROR = "error"
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def available() -> bool:
@@ -87,10 +91,23 @@ class ProcessStreams:
         self.close()
 
 
+def _end_with(parent: int) -> None:
+    """Have the kernel end this process when its parent dies (Linux: PR_SET_PDEATHSIG). The bounded puts
+    below notice a dead parent by themselves, but the queue's last flush (``join_thread``) cannot: it
+    blocks on a full pipe that this process, holding the pipe's other end as well, keeps open."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
 def _produce(streams: Sequence[Iterable[Any]], pipe: Any, language: str | None, parent: int) -> None:
     # The parent's database connections are left alone: used here they would interleave with the
     # parent's traffic, and closed here (even by garbage collection) they would end the parent's session.
     sys.setprofile(None)  # a profiler running in the parent is not this process's business
+    _end_with(parent)
 
     def put(message: tuple[str, Any]) -> None:
         while True:
