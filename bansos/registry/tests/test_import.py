@@ -19,7 +19,7 @@ from bansos.core import crypto
 from bansos.core.audit import SystemActor
 from bansos.core.errors import DomainError
 from bansos.core.models import AuditEvent
-from bansos.registry import bulk, formats
+from bansos.registry import bulk, formats, importer
 from bansos.registry.identifiers import IdentifierError, parse_kk, parse_nik
 from bansos.registry.importer import ImportReport, Prefetch, Validator, reference_data, registry_import
 from bansos.registry.models import Household, ImportRun, Person
@@ -673,6 +673,44 @@ def test_parquet_files_import_like_csv(tmp_path: Path, worker_process: bool) -> 
 
     assert (report.households.inserted, report.people.inserted, report.rejected) == (2, 4, 0)
     assert logical_state() == expected
+
+
+def test_a_parquet_file_read_in_many_batches_through_the_worker_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row groups and batches much smaller than the file, and pyarrow's threads already busy in the parent
+    before the worker is forked: the same rows as the CSV import, and the worker's row numbers in the
+    rejects."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_households, csv_people = bigger_files(tmp_path)
+    with pytest.raises(Rollback), transaction.atomic():
+        expected_report = run_import(csv_households, csv_people, worker_process=False)
+        expected = logical_state()
+        csv_rejects = (tmp_path / "people.rejects.csv").read_text()
+        raise Rollback
+    assert expected_report.rejected == 1  # row 3: a person without a household
+    households, people = tmp_path / "households.parquet", tmp_path / "people.parquet"
+    for source, target in ((csv_households, households), (csv_people, people)):
+        with source.open(newline="") as handle:
+            pq.write_table(pa.Table.from_pylist(list(csv.DictReader(handle))), target, row_group_size=2)
+        assert pq.read_table(target, use_threads=True).num_rows  # pyarrow's thread pool started here
+    monkeypatch.setattr(importer, "DEFAULT_CHUNK_SIZE", 3)  # batches of 3 rows (the worker inherits it)
+
+    report = run_import(households, people, worker_process=True, chunk_size=2)
+
+    assert report.preparation == "process"
+    assert (report.households, report.people, report.rejected) == (
+        expected_report.households,
+        expected_report.people,
+        expected_report.rejected,
+    )
+    assert logical_state() == expected
+    rejects = (tmp_path / "people.rejects.csv").read_text()
+    assert [line.split(",")[1:3] for line in rejects.splitlines()[1:]] == [
+        line.split(",")[1:3] for line in csv_rejects.splitlines()[1:]
+    ]
 
 
 @pytest.mark.parametrize(
