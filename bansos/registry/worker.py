@@ -94,11 +94,11 @@ class ProcessStreams:
 def _end_with(parent: int) -> None:
     """Have the kernel end this process when its parent dies (Linux: PR_SET_PDEATHSIG). The bounded puts
     below notice a dead parent by themselves, but the queue's last flush (``join_thread``) cannot: it
-    blocks on a full pipe that this process, holding the pipe's other end as well, keeps open."""
+    blocks on a full pipe that this process, holding the pipe's other end as well, keeps open. (The signal
+    follows the thread that forked: ProcessStreams is made by the thread that reads it, the importer's.)
+    Where prctl is refused, the bounded puts remain."""
     if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before that took effect
         os._exit(1)
 
