@@ -224,14 +224,21 @@ def registry_import(
                 run.people_done,
                 bulk.prepare_people,
             )
-            sources = (households_file, household_items), (people_file, people_items)
             process = _use_worker_process(worker_process, households_file, people_file)
 
             def phases(indexes: Callable[[str], Any]) -> None:
                 if process:
-                    _import_in_process(run, *sources, rejects, report, progress, indexes)
+                    report.preparation = "process"
+                    prepared = _prepared_in_process(household_items, people_items)
                 else:
-                    _import_in_threads(run, *sources, rejects, report, progress, indexes)
+                    threaded = connection.vendor != "sqlite"
+                    report.preparation = "thread" if threaded else "inline"
+                    prepared = _prepared_in_threads(household_items, people_items, threaded)
+                with prepared as (household_chunks, people_chunks):
+                    with indexes(bulk.HOUSEHOLD_TABLE):
+                        _import_households(run, households_file, household_chunks, rejects, report, progress)
+                    with indexes(bulk.PERSON_TABLE):
+                        _import_people(run, people_file, people_chunks, rejects, report, progress)
 
             if not (initial_load and _initial_load(run, report, phases)):
                 phases(_indexes_kept)
@@ -270,47 +277,28 @@ def _indexes_kept(table: str) -> Iterator[None]:
     yield
 
 
-def _import_in_process(
-    run: ImportRun,
-    households: tuple[Source, Iterator[Chunk]],
-    people: tuple[Source, Iterator[Chunk]],
-    rejects: Any,
-    report: ImportReport,
-    progress: bool,
-    indexes: Callable[[str], Any],
-) -> None:
+@contextlib.contextmanager
+def _prepared_in_process(
+    households: Iterator[Chunk], people: Iterator[Chunk]
+) -> Iterator[tuple[Iterator[Chunk], Iterator[Chunk]]]:
     """Both files are read, validated and prepared in a child process, on the other core, ahead of the
     database work, which stays in this process."""
-    report.preparation = "process"
-    with worker.ProcessStreams([households[1], people[1]]) as streams:
-        with indexes(bulk.HOUSEHOLD_TABLE):
-            _import_households(run, households[0], streams.stream(0), rejects, report, progress)
-        with indexes(bulk.PERSON_TABLE):
-            _import_people(run, people[0], streams.stream(1), rejects, report, progress)
+    with worker.ProcessStreams([households, people]) as streams:
+        yield streams.stream(0), streams.stream(1)
 
 
-def _import_in_threads(
-    run: ImportRun,
-    households: tuple[Source, Iterator[Chunk]],
-    people: tuple[Source, Iterator[Chunk]],
-    rejects: Any,
-    report: ImportReport,
-    progress: bool,
-    indexes: Callable[[str], Any],
-) -> None:
+@contextlib.contextmanager
+def _prepared_in_threads(
+    households: Iterator[Chunk], people: Iterator[Chunk], threaded: bool
+) -> Iterator[tuple[Iterator[Chunk], Iterator[Chunk]]]:
     """Each file is read, validated and prepared in a thread of its own (the people once all the
     households are read), ahead of the database work, which stays in this thread. Not on SQLite: it runs
     in this process and gives up the GIL for every row it steps through, so a busy reader thread would
     make each row wait for the interpreter (a convoy)."""
-    threaded = connection.vendor != "sqlite"
-    report.preparation = "thread" if threaded else "inline"
-    people_chunks = Prefetch(people[1], start=False, threaded=threaded)
-    household_chunks = Prefetch(households[1], then=people_chunks.start, threaded=threaded)
+    people_chunks = Prefetch(people, start=False, threaded=threaded)
+    household_chunks = Prefetch(households, then=people_chunks.start, threaded=threaded)
     with household_chunks, people_chunks, _responsive_threads(threaded):
-        with indexes(bulk.HOUSEHOLD_TABLE):
-            _import_households(run, households[0], household_chunks, rejects, report, progress)
-        with indexes(bulk.PERSON_TABLE):
-            _import_people(run, people[0], people_chunks, rejects, report, progress)
+        yield household_chunks, people_chunks
 
 
 def default_rejects_path(people_path: Path) -> Path:
