@@ -113,12 +113,37 @@ def in_public_read() -> bool:
     return _public_read.get()
 
 
+_SERVER_CURSOR = "_bansos_server_cursor"
+
+
+def _server_cursor(connection: Any) -> Any:
+    """The server-binding cursor (the kind psycopg prepares statements for) of ``connection``'s current
+    driver connection, made on first use and kept while that driver connection lasts: a fresh cursor per
+    check cost ~15 µs, most of it finding the loaders of the result's columns again. Django's wrapper
+    object belongs to one thread, and so does its cursor; a reconnect (or a connection from the pool)
+    makes a new one."""
+    driver = connection.connection
+    held = connection.__dict__.get(_SERVER_CURSOR)
+    if held is None or held[0] is not driver or held[1].closed:
+        import psycopg
+
+        with connection.wrap_database_errors:
+            # (django-stubs type the argument of make_cursor as Django's wrapper; Django passes the
+            # driver's cursor, as here.)
+            held = (driver, psycopg.Cursor(driver))
+        connection.__dict__[_SERVER_CURSOR] = held
+    return held[1]
+
+
 @contextmanager
 def prepared_cursor(alias: str = "default") -> Iterator[Any]:
     """A cursor on ``connections[alias]`` whose statements are prepared on PostgreSQL (planned once per
     connection, then only executed) when DATABASE_PREPARED_STATEMENTS allows it; a plain cursor otherwise
     (SQLite caches its statements by itself). For a few fixed, frequent statements: every distinct SQL
-    text becomes a prepared statement on each connection (psycopg keeps the 100 latest)."""
+    text becomes a prepared statement on each connection (psycopg keeps the 100 latest).
+
+    On PostgreSQL the cursor is the connection's one reused server-binding cursor (see _server_cursor): it
+    is not closed on leaving, and what it fetched stays readable only until the next statement on it."""
     from django.db import connections
 
     connection = connections[alias]
@@ -127,18 +152,12 @@ def prepared_cursor(alias: str = "default") -> Iterator[Any]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    import psycopg
-
+    connection.close_if_health_check_failed()  # as connection.cursor() does (DATABASE_HEALTH_CHECKS)
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        # Server-side binding: the cursor psycopg prepares. (django-stubs type the argument of
-        # make_cursor as Django's wrapper; Django passes the driver's cursor, as here.)
-        raw: Any = psycopg.Cursor(connection.connection)
+    raw = _server_cursor(connection)
     # Wrapped like Django's own cursors: query logging (tests, DEBUG), execute wrappers, error mapping.
-    logged = connection.queries_logged
-    with connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw) as cursor:
-        yield cursor
+    yield connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 class ReplicaRouter:

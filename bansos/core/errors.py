@@ -34,3 +34,17 @@ class NotFound(DomainError):
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
+
+
+class RequestUnreadable(DomainError):
+    """An API request whose body is not a JSON object (django-ninja refuses it before any view runs)."""
+
+    code = "request.unreadable"
+    status = 400
+
+
+class RequestInvalid(DomainError):
+    """An API request missing a field, or with a field of the wrong type (django-ninja's validation)."""
+
+    code = "request.invalid"
+    status = 422

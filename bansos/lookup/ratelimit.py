@@ -23,7 +23,6 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from bansos.core import crypto
 from bansos.core.conf import setting
 from bansos.core.errors import DomainError
 
@@ -244,10 +243,10 @@ def _per_ip(ip: str) -> Hit:
     return ("ip", ip, limit, window)
 
 
-def _per_nik(nik: str) -> Hit:
-    """Counted under the NIK's blind index, never the NIK itself."""
+def _per_nik(nik_index: str) -> Hit:
+    """Counted under the NIK's blind index (crypto.blind_index), never the NIK itself."""
     limit, window = configured_limit("LOOKUP_RATE_PER_NIK", DEFAULT_PER_NIK)
-    return ("nik", crypto.blind_index(nik), limit, window)
+    return ("nik", nik_index, limit, window)
 
 
 def check_ip(ip: str) -> None:
@@ -260,7 +259,8 @@ def check_challenge(ip: str) -> None:
     hit("challenge", ip, limit=limit, window=window)
 
 
-def read_for_ip_and_nik(ip: str, nik: str, read: Callable[[], T]) -> T:
-    """Count the client address and the NIK asked about in one round trip (the address is judged first),
-    then ``read()``: the read overlaps the counting (see hit_many_during)."""
-    return hit_many_during([_per_ip(ip), _per_nik(nik)], read)
+def read_for_ip_and_nik(ip: str, nik_index: str, read: Callable[[], T]) -> T:
+    """Count the client address and the NIK asked about (by its blind index, which the caller computes
+    once for the count and the read) in one round trip, the address judged first, then ``read()``: the
+    read overlaps the counting (see hit_many_during)."""
+    return hit_many_during([_per_ip(ip), _per_nik(nik_index)], read)

@@ -119,11 +119,14 @@ def _people_with_enrolments(
 
 
 def status_by_nik(nik: str) -> LookupResult | None:
-    """The status of the person with this (already validated) NIK, or None when not in the registry.
-    One query (the person by blind index, the household's decile and its enrolments)."""
-    found = _people_with_enrolments(
-        "WHERE p.nik_index = %s AND p.merged_into_id IS NULL", [crypto.blind_index(nik)]
-    )
+    """The status of the person with this (already validated) NIK, or None when not in the registry."""
+    return status_by_nik_index(crypto.blind_index(nik))
+
+
+def status_by_nik_index(nik_index: str) -> LookupResult | None:
+    """``status_by_nik`` by the NIK's blind index. One query (the person by blind index, the household's
+    decile and its enrolments)."""
+    found = _people_with_enrolments("WHERE p.nik_index = %s AND p.merged_into_id IS NULL", [nik_index])
     if not found:
         return None
     person, enrolments = next(iter(found.values()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from bansos.core import crypto
 from bansos.core.dbrouting import public_read
 from bansos.core.errors import DomainError
 from bansos.lookup import antibot, ratelimit, selectors
@@ -31,10 +32,9 @@ def check_by_nik(*, nik: str, answer: antibot.AntiBotAnswer, client_ip: str) -> 
         raise
     # Both counters in one cache round trip (the client address, then the NIK asked about), with the read
     # made while it is in flight; its answer is only returned when neither is past its limit.
+    index = crypto.blind_index(parsed.nik)  # the NIK's only form past this point: counted and read by it
     with public_read():
-        return ratelimit.read_for_ip_and_nik(
-            client_ip, parsed.nik, lambda: selectors.status_by_nik(parsed.nik)
-        )
+        return ratelimit.read_for_ip_and_nik(client_ip, index, lambda: selectors.status_by_nik_index(index))
 
 
 def check_by_name(

@@ -131,3 +131,26 @@ def test_prepared_cursor_runs_logged_queries_and_prepares_them_on_postgres() -> 
         cursor.execute("SELECT count(*) FROM registry_household WHERE village_id = %s", ["1101012001"])
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%household%"])
         assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prepared_cursor_keeps_one_server_cursor_per_driver_connection() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("server-binding cursors are PostgreSQL's")
+    from django.db import DatabaseError
+
+    def raw_cursor() -> object:
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int", [7])
+            assert cursor.fetchone() == (7,)
+            return cursor.cursor
+
+    first = raw_cursor()
+    assert raw_cursor() is first  # reused: not closed on leaving the block
+    with pytest.raises(DatabaseError), prepared_cursor() as cursor:  # mapped to Django's errors
+        cursor.execute("SELECT 1 / %s", [0])
+    assert raw_cursor() is first  # an error in autocommit leaves the cursor usable
+    connection.close()
+    second = raw_cursor()  # a new driver connection gets its own cursor
+    assert second is not first
+    assert second.connection is connection.connection  # type: ignore[attr-defined]

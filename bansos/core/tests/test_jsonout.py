@@ -6,7 +6,7 @@ import uuid
 from django.utils.translation import gettext_lazy
 from ninja.responses import NinjaJSONEncoder
 
-from bansos.core.jsonout import dumps, json_response
+from bansos.core.jsonout import dumps
 
 
 def test_the_same_json_as_djangos_encoder() -> None:
@@ -22,10 +22,3 @@ def test_the_same_json_as_djangos_encoder() -> None:
     ours = json.loads(dumps(data))
     assert ours == json.loads(json.dumps(data, cls=NinjaJSONEncoder))
     assert ours["moment"] == "2026-05-12T01:02:03.456Z"  # datetimes written the way Django writes them
-
-
-def test_a_json_response_is_utf8_json_with_its_status() -> None:
-    response = json_response({"village": "Désa"}, status=404)
-    assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.content == '{"village":"Désa"}'.encode()

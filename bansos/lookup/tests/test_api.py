@@ -167,3 +167,36 @@ def test_nik_lookup_is_post_only() -> None:
 def test_challenges_are_rate_limited_per_client() -> None:
     client = Client()
     assert [client.get("/api/lookup/challenge").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_body_that_is_not_json_is_refused_in_the_users_language() -> None:
+    nik = new_nik(GAMBIR)
+    broken = Client().post("/api/lookup/nik", '{"nik": "' + nik + '", ', content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json() == {
+        "code": "request.unreadable",
+        "message": "Permintaan tidak dapat dibaca: kirimkan sebuah objek JSON.",
+    }
+    assert nik not in broken.content.decode()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/lookup/nik", b"\xff", content_type="application/json"
+    )
+    assert english.status_code == 400 and english.json()["message"].startswith(
+        "The request could not be read"
+    )
+
+
+def test_a_missing_field_is_named_in_the_users_language() -> None:
+    response = post(Client(), "/api/lookup/nik", {"nik": new_nik(GAMBIR)})  # no anti-bot answer
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "request.invalid"
+    assert body["message"] == "Ada kolom permintaan yang tidak diisi atau jenisnya salah (lihat detail)."
+    assert [error["loc"][-1] for error in body["detail"]] == ["altcha"]
+
+
+def test_answers_are_utf8_json_written_once() -> None:
+    response = post(Client(), "/api/lookup/nik", {"nik": new_nik(GAMBIR), "altcha": solved_altcha()})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.content == b'{"found":false,"result":null}'

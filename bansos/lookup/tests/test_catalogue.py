@@ -98,7 +98,7 @@ def test_public_checks_read_inside_public_read(monkeypatch: pytest.MonkeyPatch) 
         seen.append(in_public_read())
         return []
 
-    monkeypatch.setattr(selectors, "status_by_nik", spy)
+    monkeypatch.setattr(selectors, "status_by_nik_index", spy)
     monkeypatch.setattr(selectors, "status_by_name", spy)
     services.check_by_nik(
         nik=new_nik(GAMBIR), answer=AntiBotAnswer(altcha=solved_altcha()), client_ip="10.0.0.1"

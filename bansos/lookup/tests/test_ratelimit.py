@@ -7,8 +7,12 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
-from bansos.lookup import ratelimit
+from bansos.core import crypto
+from bansos.lookup import ratelimit, services
+from bansos.lookup.antibot import AntiBotAnswer
 from bansos.lookup.ratelimit import RateLimited
+from bansos.lookup.tests.helpers import solved_altcha
+from bansos.registry.tests.factories import GAMBIR, new_nik
 
 
 @pytest.fixture(autouse=True)
@@ -32,16 +36,21 @@ def test_fixed_window_counts_and_reports_retry_after() -> None:
 
 
 @override_settings(LOOKUP_RATE_PER_NIK=(2, 600))
+@pytest.mark.django_db
 def test_per_nik_limit_keys_on_the_blind_index() -> None:
     from django.core.cache import cache
 
-    nik = "3171011506850001"
-    assert ratelimit.read_for_ip_and_nik("10.0.0.1", nik, lambda: "status") == "status"
-    assert ratelimit.read_for_ip_and_nik("10.0.0.2", nik, lambda: "status") == "status"
+    nik = new_nik(GAMBIR)  # not in the registry: counted all the same
+    for client in ("10.0.0.1", "10.0.0.2"):
+        assert (
+            services.check_by_nik(nik=nik, answer=AntiBotAnswer(altcha=solved_altcha()), client_ip=client)
+            is None
+        )
     with pytest.raises(RateLimited):  # a third client, the same NIK
-        ratelimit.read_for_ip_and_nik("10.0.0.3", nik, lambda: "status")
+        services.check_by_nik(nik=nik, answer=AntiBotAnswer(altcha=solved_altcha()), client_ip="10.0.0.3")
     keys = list(cache._cache.keys())  # type: ignore[attr-defined]
-    assert keys and not any("3171011506850001" in key for key in keys)
+    assert any(crypto.blind_index(nik) in key for key in keys)
+    assert not any(nik in key for key in keys)
 
 
 def test_client_ip_ignores_forwarded_header_unless_trusted() -> None:
