@@ -41,8 +41,9 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 # language (ninja's own answers are English only).
 @api.exception_handler(HttpError)
 def unreadable(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if exc.status_code != 400:  # ninja raises HttpError itself only for a body it cannot parse
+    if exc.status_code != 400:  # 401/403/429 (ninja's auth, CSRF and throttling): ninja's own answer
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    # The only 400 ninja raises: a request body it cannot parse.
     return domain_error(request, RequestUnreadable(_("The request could not be read: send a JSON object.")))
 
 
