@@ -128,8 +128,6 @@ def _server_cursor(connection: Any) -> Any:
         import psycopg
 
         with connection.wrap_database_errors:
-            # (django-stubs type the argument of make_cursor as Django's wrapper; Django passes the
-            # driver's cursor, as here.)
             held = (driver, psycopg.Cursor(driver))
         connection.__dict__[_SERVER_CURSOR] = held
     return held[1]

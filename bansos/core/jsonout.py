@@ -35,9 +35,9 @@ class ORJSONRenderer(BaseRenderer):
 
 class ORJSONParser(Parser):
     """django-ninja's request-body parser, with orjson (about 8x faster than ``json.loads`` on a check's
-    body). A body that is not JSON, or not UTF-8, is refused by ninja with 400 "Cannot parse request body",
-    as before; unlike the standard library, orjson also refuses NaN/Infinity and UTF-16/32 bodies, which
-    no client of this API sends."""
+    body). A body that is not JSON, or not UTF-8, is refused before any view runs (400, answered by
+    config/api.py in the user's language); unlike the standard library, orjson also refuses NaN/Infinity
+    and UTF-16/32 bodies, which no client of this API sends."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         return orjson.loads(request.body)
