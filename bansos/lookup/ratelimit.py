@@ -81,7 +81,7 @@ def hit_many_during(hits: Sequence[Hit], read: Callable[[], T], *, now: float | 
     if not isinstance(backend, RedisCache) or _recently_refused(keys, now):
         _judge(hits, keys, _count(keys, timeouts), now)
         return read()
-    pending = _redis_send(backend, [backend.make_key(key) for key in keys], timeouts)
+    pending = _redis_send(backend, keys, timeouts)
     try:
         result = read()
     finally:
@@ -202,21 +202,23 @@ class _PendingCount:
 
 
 def _redis_send(backend: RedisCache, keys: list[str], timeouts: list[int]) -> _PendingCount:
-    """EVALSHA of the counting script: one command written now, its reply read by ``receive()``.
-    redis-py's command path (a pool checkout, retries, observability hooks, per-call option handling)
-    costs about twice the CPU of this; it remains the fallback for anything unusual: a script the server
-    does not know yet (it loads it) and a broken connection (it reconnects and retries)."""
-    return _PendingCount(_redis_counter(backend), keys, timeouts)
+    """EVALSHA of the counting script on the counters ``keys`` (made into the cache's keys here): one
+    command written now, its reply read by ``receive()``. redis-py's command path (a pool checkout,
+    retries, observability hooks, per-call option handling) costs about twice the CPU of this; it remains
+    the fallback for anything unusual: a script the server does not know yet (it loads it) and a broken
+    connection (it reconnects and retries).
+
+    Django stores integers as plain Redis integers, so cache.get(key) reads the same counters. (Our keys
+    are short ASCII without spaces: make_key, without the memcached-compatibility warnings that walk every
+    character in Python.)"""
+    return _PendingCount(_redis_counter(backend), [backend.make_key(key) for key in keys], timeouts)
 
 
 def _count(keys: list[str], timeouts: list[int]) -> list[int]:
     """Add one to each counter (created with its timeout in seconds to live) and return the counts."""
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        # Django stores integers as plain Redis integers, so cache.get(key) reads the same counters. (Our
-        # keys are short ASCII without spaces: make_key, without the memcached-compatibility warnings that
-        # walk every character in Python.)
-        return _redis_send(backend, [backend.make_key(key) for key in keys], timeouts).receive()
+        return _redis_send(backend, keys, timeouts).receive()
     counts = []
     for key, timeout in zip(keys, timeouts, strict=True):
         try:
