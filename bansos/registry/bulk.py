@@ -246,8 +246,11 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _escape(value: str) -> str:
-    """Free text for a COPY text line (choices, codes, dates and numbers never need it)."""
-    return value.translate(_ESCAPES)
+    """Free text for a COPY text line (choices, codes, dates and numbers never need it). Four ``in`` tests
+    cost a tenth of ``translate``, which builds a new string even when nothing is replaced."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 def _bytea(value: bytes) -> str:

@@ -305,3 +305,9 @@ def test_free_text_with_copy_special_characters_is_stored_as_given() -> None:
     assert (second.birth_place, second.deceased_date) == ("", datetime.date(2020, 1, 2))
     assert (first.nik, second.nik) == (nik_number(9), nik_number(10))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+
+
+@pytest.mark.parametrize("text", ["SITI AMINAH", "", "A\\B", "A\tB", "A\nB", "A\rB", "\\N", "ÄÖ\\\t\n\r"])
+def test_copy_text_escaping_changes_exactly_the_special_characters(text: str) -> None:
+    expected = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    assert bulk._escape(text) == expected
