@@ -13,8 +13,10 @@ afresh, migrated, regions loaded; dropped again at the end unless ``--keep``):
     row, encrypt NIK/KK, blind indexes, name keys, COPY into staging, INSERT ... ON CONFLICT into the
     registry tables with their indexes and foreign keys, a checkpoint per chunk;
 (c) database floor: the rows (b) wrote, already encrypted, dumped with COPY TO (binary) and loaded back
-    with COPY FROM into the emptied registry tables: what the database alone needs to store these rows
-    with the registry's indexes and foreign keys, no Python at all;
+    with COPY FROM into the emptied registry tables the way (b) loaded them (an initial load: indexes and
+    unique/foreign-key constraints dropped, COPY, created again, ANALYZE; with ``--no-initial-load``:
+    into the indexed tables): what the database alone needs to store these rows with the registry's
+    indexes and foreign keys, no Python at all, i.e. the best the import could do;
 (d) SQLite: the same import into a migrated temporary SQLite file (in a subprocess), and for reference a
     plain ``executemany`` of the same CSV rows into unconstrained text tables.
 
@@ -26,6 +28,7 @@ thread spends its time. Test settings (fixed throw-away keys) are used: the popu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime
 import json
@@ -254,9 +257,14 @@ def empty_registry(*, runs: bool = True) -> None:
         cursor.execute("CHECKPOINT")
 
 
-def database_floor(folder: Path) -> float:
-    """Dump the registry rows the import wrote (binary COPY TO), empty the tables, time COPY FROM."""
+def database_floor(folder: Path, initial_load: bool) -> tuple[float, CpuMeter]:
+    """Dump the registry rows the import wrote (binary COPY TO), empty the tables, time COPY FROM: in the
+    import's own mode, i.e. for an initial load with each table's secondary indexes and unique/foreign-key
+    constraints dropped first and created again afterwards, then ANALYZE (``bansos.registry.initial_load``),
+    else into the indexed tables. Returns the seconds and the CPU spent loading."""
     from django.db import connection, transaction
+
+    from bansos.registry import initial_load as pg_initial_load
 
     dumps = {"registry_household": folder / "household.bin", "registry_person": folder / "person.bin"}
     with connection.cursor() as cursor:
@@ -269,9 +277,13 @@ def database_floor(folder: Path) -> float:
                     handle.write(block)
     empty_registry(runs=False)  # the rows keep referring to their import run
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with CpuMeter() as cpu, transaction.atomic(), connection.cursor() as cursor:
+        if initial_load and not pg_initial_load.lock_empty_tables():
+            raise SystemExit("the registry tables are not empty for the floor's initial load")
         for table, path in dumps.items():
+            deferred = pg_initial_load.indexes_deferred(table) if initial_load else contextlib.nullcontext()
             with (
+                deferred,
                 path.open("rb") as handle,
                 cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy,
             ):
@@ -280,7 +292,7 @@ def database_floor(folder: Path) -> float:
     seconds = time.perf_counter() - started
     for path in dumps.values():
         path.unlink()
-    return seconds
+    return seconds, cpu
 
 
 # --- SQLite (runs in a subprocess with its own settings) ---------------------------------------------------
@@ -394,11 +406,12 @@ def main() -> int:
                 )
             check_report(report, households, people)
             ours.append(seconds)
-            floor.append(database_floor(folder))
+            floor_seconds, floor_cpu = database_floor(folder, report.initial_load)
+            floor.append(floor_seconds)
             print(
                 f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s "
                 f"({_mode(report)}), database floor {floor[-1]:.1f} s\n"
-                f"    raw COPY {raw_cpu}\n    import   {cpu}",
+                f"    raw COPY {raw_cpu}\n    import   {cpu}\n    floor    {floor_cpu}",
                 flush=True,
             )
         from django.db import connection
