@@ -257,11 +257,12 @@ def empty_registry(*, runs: bool = True) -> None:
         cursor.execute("CHECKPOINT")
 
 
-def database_floor(folder: Path, initial_load: bool) -> tuple[float, CpuMeter]:
+def database_floor(folder: Path, initial_load: bool) -> tuple[float, float, CpuMeter]:
     """Dump the registry rows the import wrote (binary COPY TO), empty the tables, time COPY FROM: in the
     import's own mode, i.e. for an initial load with each table's secondary indexes and unique/foreign-key
     constraints dropped first and created again afterwards, then ANALYZE (``bansos.registry.initial_load``),
-    else into the indexed tables. Returns the seconds and the CPU spent loading."""
+    else into the indexed tables. Returns the seconds in all, the seconds of the COPY statements alone
+    and the CPU spent loading."""
     from django.db import connection, transaction
 
     from bansos.registry import initial_load as pg_initial_load
@@ -276,23 +277,25 @@ def database_floor(folder: Path, initial_load: bool) -> tuple[float, CpuMeter]:
                 for block in copy:
                     handle.write(block)
     empty_registry(runs=False)  # the rows keep referring to their import run
-    started = time.perf_counter()
+    started, copying = time.perf_counter(), 0.0
     with CpuMeter() as cpu, transaction.atomic(), connection.cursor() as cursor:
         if initial_load and not pg_initial_load.lock_empty_tables():
             raise SystemExit("the registry tables are not empty for the floor's initial load")
         for table, path in dumps.items():
             deferred = pg_initial_load.indexes_deferred(table) if initial_load else contextlib.nullcontext()
-            with (
-                deferred,
-                path.open("rb") as handle,
-                cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy,
-            ):
-                while block := handle.read(1 << 20):
-                    copy.write(block)
+            with deferred:
+                copy_started = time.perf_counter()
+                with (
+                    path.open("rb") as handle,
+                    cursor.cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy,
+                ):
+                    while block := handle.read(1 << 20):
+                        copy.write(block)
+                copying += time.perf_counter() - copy_started
     seconds = time.perf_counter() - started
     for path in dumps.values():
         path.unlink()
-    return seconds, cpu
+    return seconds, copying, cpu
 
 
 # --- SQLite (runs in a subprocess with its own settings) ---------------------------------------------------
@@ -390,7 +393,7 @@ def main() -> int:
             f"{people:,} people + {households:,} households = {rows:,} rows ({size:,.0f} MB of CSV, "
             f"generated in {gen_seconds:.0f} s); chunk {args.chunk_size:,}; {os.cpu_count()} CPUs"
         )
-        raw, ours, floor = [], [], []
+        raw, ours, floor, floor_copy = [], [], [], []
         for repetition in range(args.repeat):
             empty_registry()
             with CpuMeter() as raw_cpu:
@@ -406,11 +409,13 @@ def main() -> int:
                 )
             check_report(report, households, people)
             ours.append(seconds)
-            floor_seconds, floor_cpu = database_floor(folder, report.initial_load)
+            floor_seconds, copy_seconds, floor_cpu = database_floor(folder, report.initial_load)
             floor.append(floor_seconds)
+            floor_copy.append(copy_seconds)
             print(
                 f"  run {repetition + 1}: raw COPY {raw[-1]:.1f} s, bansos import {ours[-1]:.1f} s "
-                f"({_mode(report)}), database floor {floor[-1]:.1f} s\n"
+                f"({_mode(report)}), database floor {floor[-1]:.1f} s "
+                f"(its COPY statements {floor_copy[-1]:.1f} s)\n"
                 f"    raw COPY {raw_cpu}\n    import   {cpu}\n    floor    {floor_cpu}",
                 flush=True,
             )
@@ -424,11 +429,13 @@ def main() -> int:
         print(f"  raw COPY, text columns, no constraints  {rate(rows, median(raw))}")
         print(f"  bansos import (validate, encrypt, upsert) {rate(rows, median(ours))}")
         print(f"  database floor: COPY of the final rows    {rate(rows, median(floor))}")
+        print(f"    of which the COPY statements alone      {rate(rows, median(floor_copy))}")
         print(f"  ratio import / raw COPY   = {median(raw) / median(ours):.3f}  (target >= 0.5)")
         print(f"  ratio import / floor      = {median(floor) / median(ours):.3f}")
         print(
             f"  ratio floor / raw COPY    = {median(raw) / median(floor):.3f}  (the ceiling for the import)"
         )
+        print(f"  ratio floor's COPY alone / raw COPY = {median(raw) / median(floor_copy):.3f}")
         if not args.no_sqlite:
             result = sqlite_leg(folder, args.chunk_size)
             if result["rejected"] or result["rows"] != rows:
