@@ -10,8 +10,10 @@ afresh, migrated, regions loaded; dropped again at the end unless ``--keep``):
 (a) raw COPY: ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` of both files into two plain (logged, not
     UNLOGGED) tables of text columns with no constraint or index: the cheapest way to get the bytes in;
 (b) bansos import: ``registry_import`` of the same files into the empty registry: parse, validate every
-    row, encrypt NIK/KK, blind indexes, name keys, COPY into staging, INSERT ... ON CONFLICT into the
-    registry tables with their indexes and foreign keys, a checkpoint per chunk;
+    row, encrypt NIK/KK, blind indexes, name keys, then an initial load (one transaction: the tables'
+    indexes and unique/foreign-key constraints dropped, COPY, created again, ANALYZE); with
+    ``--no-initial-load`` the ordinary way (COPY, or staging + INSERT ... ON CONFLICT, into the indexed
+    tables, a checkpoint per chunk);
 (c) database floor: the rows (b) wrote, already encrypted, dumped with COPY TO (binary) and loaded back
     with COPY FROM into the emptied registry tables the way (b) loaded them (an initial load: indexes and
     unique/foreign-key constraints dropped, COPY, created again, ANALYZE; with ``--no-initial-load``:
